@@ -1,0 +1,349 @@
+package orm
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/eagerorm/eager/internal/naming"
+)
+
+// Models are built once per type. Lookups after the first are a sync.Map
+// load; building is serialised so that a group of models that refer to each
+// other (cycles included) is built and validated together.
+var (
+	registry sync.Map // reflect.Type -> modelEntry
+	buildMu  sync.Mutex
+)
+
+type modelEntry struct {
+	m   *Model
+	err error
+}
+
+// ModelFor returns the metadata of model type T (a struct type).
+func ModelFor[T any]() (*Model, error) { return ModelOf(reflect.TypeFor[T]()) }
+
+// ModelOf returns the metadata of a model struct type (a pointer to it is
+// accepted too). A type that cannot be a model yields a *ModelError naming
+// the type and the field; the result is cached either way.
+func ModelOf(t reflect.Type) (*Model, error) {
+	if t == nil {
+		return nil, errors.New("orm: ModelOf(nil)")
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if e, ok := registry.Load(t); ok {
+		return e.(modelEntry).m, e.(modelEntry).err
+	}
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if e, ok := registry.Load(t); ok {
+		return e.(modelEntry).m, e.(modelEntry).err
+	}
+	b := &builder{models: map[reflect.Type]*Model{}}
+	m, err := b.model(t)
+	if err == nil {
+		err = b.resolve()
+	}
+	if err != nil {
+		// Only t's error is cached: the other models of the group are rebuilt
+		// (and judged on their own) when asked for.
+		registry.Store(t, modelEntry{err: err})
+		return nil, err
+	}
+	for typ, bm := range b.models {
+		registry.Store(typ, modelEntry{m: bm})
+	}
+	return m, nil
+}
+
+// builder builds one group of models: the one asked for and every model its
+// relations reach that is not yet registered.
+type builder struct {
+	models map[reflect.Type]*Model // in progress or built in this group
+	order  []*Model
+}
+
+func typeName(t reflect.Type) string {
+	if t.Name() != "" {
+		return t.Name()
+	}
+	return t.String()
+}
+
+func (b *builder) model(t reflect.Type) (*Model, error) {
+	if m, ok := b.models[t]; ok {
+		return m, nil // in progress: a cycle, resolved after the group is built
+	}
+	if e, ok := registry.Load(t); ok {
+		return e.(modelEntry).m, e.(modelEntry).err
+	}
+	if t.Kind() != reflect.Struct {
+		return nil, &ModelError{Model: typeName(t), Msg: "a model must be a struct type, got " + t.Kind().String()}
+	}
+	m := &Model{Type: t, Name: typeName(t), byName: map[string]*Field{}, byColumn: map[string]*Field{}}
+	b.models[t] = m
+	b.order = append(b.order, m)
+	m.Table = tableName(t)
+	if err := b.fields(m, t, nil, 0); err != nil {
+		return nil, err
+	}
+	if m.PK == nil {
+		return nil, &ModelError{Model: m.Name, Msg: `no primary key: mark one field orm:"pk"`}
+	}
+	return m, nil
+}
+
+func tableName(t reflect.Type) string {
+	if tn, ok := reflect.New(t).Interface().(interface{ TableName() string }); ok {
+		if name := tn.TableName(); name != "" {
+			return name
+		}
+	}
+	return naming.Snake(t.Name())
+}
+
+// fields maps the fields of struct type t, found at index/offset inside the
+// model (t is the model itself or a struct embedded in it).
+func (b *builder) fields(m *Model, t reflect.Type, index []int, offset uintptr) error {
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		dbTag, hasDB := sf.Tag.Lookup("db")
+		if dbTag == "-" {
+			continue
+		}
+		idx := append(append([]int(nil), index...), i)
+		if sf.Anonymous && !hasDB {
+			ft := sf.Type
+			if ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.Struct {
+				return &ModelError{Model: m.Name, Field: sf.Name,
+					Msg: "embedded pointer to a struct: embed the struct by value (its fields are flattened into the model)"}
+			}
+			if ft.Kind() == reflect.Struct && ft != timeType && !isRelation(ft) {
+				if err := b.fields(m, ft, idx, offset+sf.Offset); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		if !sf.IsExported() {
+			continue
+		}
+		if err := b.field(m, sf, idx, offset+sf.Offset, dbTag); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func isRelation(t reflect.Type) bool { return t.Implements(relationFieldType) }
+
+func (b *builder) field(m *Model, sf reflect.StructField, index []int, offset uintptr, dbTag string) error {
+	fail := func(format string, args ...any) error {
+		return &ModelError{Model: m.Name, Field: sf.Name, Msg: fmt.Sprintf(format, args...)}
+	}
+	opts, err := parseTag(sf.Tag.Get("orm"))
+	if err != nil {
+		return fail("%v", err)
+	}
+	f := &Field{Model: m, GoName: sf.Name, Name: naming.Snake(sf.Name), Type: sf.Type, Index: index,
+		Offset: offset, addr: addrFunc(sf.Type)}
+	if isRelation(sf.Type) {
+		if err := b.relationField(m, f, sf, opts, dbTag); err != nil {
+			return err
+		}
+	} else {
+		if err := opts.only("a column", "pk", "null", "unique", "index", "default", "type"); err != nil {
+			return fail("%v", err)
+		}
+		ct, err := classify(sf.Type, opts.sqlType)
+		if err != nil {
+			return fail("%v", err)
+		}
+		if opts.null && !ct.nullable && !ct.nilable {
+			return fail(`orm:"null" on %s, which cannot hold NULL: use a pointer (*%s), a sql.Null type or a pgtype type`, sf.Type, sf.Type)
+		}
+		f.Column = dbTag
+		if f.Column == "" {
+			f.Column = f.Name
+		}
+		f.Kind, f.SQLType = ct.kind, ct.sqlType
+		f.Nullable = ct.nullable || opts.null
+		f.PK, f.Unique, f.Indexed = opts.pk, opts.unique, opts.index
+		f.Default, f.HasDefault = opts.def, opts.hasDefault
+		if f.PK {
+			if f.Nullable {
+				return fail("a primary key cannot be nullable")
+			}
+			if m.PK != nil {
+				return fail("second primary key (%s is already the primary key); composite keys are not supported", m.PK.GoName)
+			}
+			m.PK = f
+			f.Auto = ct.kind == KindInt && opts.sqlType == "" && !opts.hasDefault
+		}
+	}
+	return m.add(f, fail)
+}
+
+func (m *Model) add(f *Field, fail func(string, ...any) error) error {
+	if prev, ok := m.byName[f.Name]; ok {
+		return fail("name %q is already used by field %s", f.Name, prev.GoName)
+	}
+	if f.Name == "pk" {
+		return fail(`the name "pk" is reserved for the primary key`)
+	}
+	m.byName[f.Name] = f
+	if f.GoName != f.Name {
+		m.byName[f.GoName] = f
+	}
+	if f.Column != "" {
+		if prev, ok := m.byColumn[f.Column]; ok {
+			return fail("duplicate column %q (also field %s)", f.Column, prev.GoName)
+		}
+		m.byColumn[f.Column] = f
+		m.Columns = append(m.Columns, f)
+	}
+	m.Fields = append(m.Fields, f)
+	if f.Rel != nil {
+		m.Relations = append(m.Relations, f)
+	}
+	return nil
+}
+
+func (b *builder) relationField(m *Model, f *Field, sf reflect.StructField, opts tagOptions, dbTag string) error {
+	fail := func(format string, args ...any) error {
+		return &ModelError{Model: m.Name, Field: sf.Name, Msg: fmt.Sprintf(format, args...)}
+	}
+	rf := reflect.Zero(sf.Type).Interface().(RelationField)
+	kind, targetType := rf.RelationKind(), rf.RelationTarget()
+	if kind == OneToOne && opts.reverse != "" {
+		kind = ReverseOneToOne
+	}
+	rel := &Relation{Kind: kind, Field: f, OnDelete: opts.onDelete}
+	f.Rel = rel
+	var err error
+	switch kind {
+	case ForeignKey, OneToOne:
+		err = opts.only(kind.String(), "null", "unique", "index", "on_delete")
+		f.Column = dbTag
+		if f.Column == "" {
+			f.Column = f.Name + "_id"
+		}
+		f.Nullable, f.Unique, f.Indexed = opts.null, opts.unique || kind == OneToOne, opts.index
+		f.isKey = true
+	case ReverseOneToOne, Many:
+		err = opts.only(kind.String(), "reverse")
+		if err == nil && dbTag != "" {
+			err = fmt.Errorf("a %s field has no column of its own: remove db:%q", kind, dbTag)
+		}
+	case ManyToMany:
+		err = opts.only(kind.String(), "through", "from", "to")
+		if err == nil && dbTag != "" {
+			err = fmt.Errorf("a ManyToMany field has no column of its own: remove db:%q", dbTag)
+		}
+	default:
+		err = fmt.Errorf("relation kind %v is not supported", kind)
+	}
+	if err != nil {
+		return fail("%v", err)
+	}
+	if _, ok := f.addr(nil).(KeyField); (kind == ForeignKey || kind == OneToOne) && !ok {
+		return fail("%s does not implement orm.KeyField", sf.Type)
+	}
+	if targetType == nil || targetType.Kind() != reflect.Struct {
+		return fail("relation to %v, which is not a model struct", targetType)
+	}
+	target, err := b.model(targetType)
+	if err != nil {
+		return &ModelError{Model: m.Name, Field: sf.Name, Msg: "relation target " + typeName(targetType) + " is not a valid model", Err: err}
+	}
+	rel.Target = target
+	if kind == ManyToMany {
+		rel.Through, rel.ThroughFrom, rel.ThroughTo = opts.through, opts.from, opts.to
+		if rel.Through == "" {
+			rel.Through = m.Table + "_" + f.Name
+		}
+		if rel.ThroughFrom == "" {
+			rel.ThroughFrom = m.Table + "_id"
+		}
+		if rel.ThroughTo == "" {
+			rel.ThroughTo = target.Table + "_id"
+		}
+		if rel.ThroughFrom == rel.ThroughTo {
+			return fail("through table %s: both key columns would be %q; name them with from: and to:", rel.Through, rel.ThroughFrom)
+		}
+	}
+	rel.reverseName = opts.reverse
+	return nil
+}
+
+// resolve completes what needs every model of the group: key column types
+// (the target's primary key may have been in progress) and reverse relations.
+func (b *builder) resolve() error {
+	for _, m := range b.order {
+		for _, f := range m.Relations {
+			if err := resolveRelation(m, f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func resolveRelation(m *Model, f *Field) error {
+	rel := f.Rel
+	fail := func(format string, args ...any) error {
+		return &ModelError{Model: m.Name, Field: f.GoName, Msg: fmt.Sprintf(format, args...)}
+	}
+	pk := rel.Target.PK
+	switch rel.Kind {
+	case ForeignKey, OneToOne:
+		f.Kind, f.SQLType = pk.Kind, pk.SQLType
+	case Many, ReverseOneToOne:
+		want := ForeignKey
+		if rel.Kind == ReverseOneToOne {
+			want = OneToOne
+		}
+		remote, err := findRemote(m, rel.Target, rel.reverseName, want)
+		if err != nil {
+			return fail("%v", err)
+		}
+		rel.Remote = remote
+	case ManyToMany:
+		f.Kind = pk.Kind
+	}
+	return nil
+}
+
+// findRemote finds the field on target that points back at m: the one named by
+// reverse:, or the only candidate.
+func findRemote(m, target *Model, name string, want RelationKind) (*Field, error) {
+	if name != "" {
+		rf, ok := target.byName[name]
+		if !ok {
+			return nil, fmt.Errorf("reverse:%s: %s has no field %s (choices: %s)", name, target.Name, name,
+				strings.Join(target.FieldNames(), ", "))
+		}
+		if rf.Rel == nil || rf.Rel.Kind != want || rf.Rel.Target != m {
+			return nil, fmt.Errorf("reverse:%s: %s.%s is not a %s to %s", name, target.Name, rf.GoName, want, m.Name)
+		}
+		return rf, nil
+	}
+	var found []*Field
+	for _, rf := range target.Relations {
+		if rf.Rel.Kind == want && rf.Rel.Target == m {
+			found = append(found, rf)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return nil, fmt.Errorf("%s has no %s to %s to be the reverse of", target.Name, want, m.Name)
+	}
+	return nil, fmt.Errorf("%s has several %ss to %s: say which with orm:\"reverse:Field\"", target.Name, want, m.Name)
+}

@@ -1,0 +1,137 @@
+package orm
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Sentinel errors. Test with errors.Is; the *pgconn.PgError behind a
+// constraint violation stays reachable with errors.As.
+var (
+	// ErrNoRows: Get found nothing, or an Update or Delete matched no row.
+	ErrNoRows = errors.New("orm: no rows")
+	// ErrMultipleRows: Get matched more than one row.
+	ErrMultipleRows = errors.New("orm: multiple rows")
+
+	ErrUniqueViolation     = errors.New("orm: unique violation")      // SQLSTATE 23505
+	ErrForeignKeyViolation = errors.New("orm: foreign key violation") // SQLSTATE 23503
+	ErrNotNullViolation    = errors.New("orm: not null violation")    // SQLSTATE 23502
+	ErrCheckViolation      = errors.New("orm: check violation")       // SQLSTATE 23514
+)
+
+var constraintSentinels = map[string]error{
+	"23505": ErrUniqueViolation,
+	"23503": ErrForeignKeyViolation,
+	"23502": ErrNotNullViolation,
+	"23514": ErrCheckViolation,
+}
+
+// ConstraintError is a statement PostgreSQL rejected for breaking a
+// constraint. errors.Is matches the sentinel for its kind; errors.As reaches
+// the *pgconn.PgError.
+type ConstraintError struct {
+	Kind       error // one of the Err*Violation sentinels
+	Table      string
+	Column     string
+	Constraint string
+	Err        *pgconn.PgError
+}
+
+func (e *ConstraintError) Error() string {
+	where := e.Table
+	if e.Column != "" {
+		where += "." + e.Column
+	}
+	if e.Constraint != "" {
+		where += " (constraint " + e.Constraint + ")"
+	}
+	return fmt.Sprintf("%v on %s: %s", e.Kind, where, e.Err.Message+detail(e.Err))
+}
+
+func detail(pg *pgconn.PgError) string {
+	if pg.Detail == "" {
+		return ""
+	}
+	return ": " + pg.Detail
+}
+
+// Is reports whether target is the sentinel for this violation.
+func (e *ConstraintError) Is(target error) bool { return target == e.Kind }
+
+// Unwrap returns the PostgreSQL error.
+func (e *ConstraintError) Unwrap() error { return e.Err }
+
+// translate turns constraint violations into *ConstraintError and leaves
+// every other error as pgx returned it.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ce *ConstraintError
+	if errors.As(err, &ce) {
+		return err
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		if kind, ok := constraintSentinels[pg.Code]; ok {
+			return &ConstraintError{Kind: kind, Table: pg.TableName, Column: pg.ColumnName,
+				Constraint: pg.ConstraintName, Err: pg}
+		}
+	}
+	return err
+}
+
+// ModelError is a struct that cannot be used as a model, or a field of one
+// that cannot be mapped. It names the type and, when it applies, the field.
+type ModelError struct {
+	Model string // Go type name
+	Field string // Go field name, "" for errors about the whole type
+	Msg   string
+	Err   error // the underlying cause, when there is one (a broken relation target)
+}
+
+func (e *ModelError) Error() string {
+	s := "orm: model " + e.Model
+	if e.Field != "" {
+		s += ", field " + e.Field
+	}
+	s += ": " + e.Msg
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *ModelError) Unwrap() error { return e.Err }
+
+// FieldError is a field name, lookup or value a caller passed that does not
+// fit the model: an unknown field, a lookup the field's type does not support,
+// a value of the wrong type. It names the model, the field and, for unknown
+// names, the choices that exist.
+type FieldError struct {
+	Model   string
+	Field   string   // the name as the caller wrote it
+	Value   any      // the offending value, when a value was the problem
+	Msg     string   // what is wrong
+	Choices []string // valid names, for an unknown field
+	Suggest string   // the closest valid name, if any
+}
+
+func (e *FieldError) Error() string {
+	s := fmt.Sprintf("orm: %s: field %q: %s", e.Model, e.Field, e.Msg)
+	if e.Suggest != "" {
+		s += fmt.Sprintf(" (did you mean %q?)", e.Suggest)
+	}
+	if len(e.Choices) > 0 {
+		s += "; choices are: "
+		for i, c := range e.Choices {
+			if i > 0 {
+				s += ", "
+			}
+			s += c
+		}
+	}
+	return s
+}

@@ -1,0 +1,54 @@
+package orm
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Rows wraps pgx.Rows so that the hooks' AfterQuery runs exactly once, when
+// the rows are exhausted or closed, with the count of rows read and the
+// error, if any. It is always used, hooks or not, so that installing a hook
+// changes no allocation count.
+type Rows struct {
+	pgx.Rows
+	db   *DB
+	ctx  context.Context
+	ev   QueryEvent
+	n    int64
+	done bool
+}
+
+// Next advances to the next row; at the end it closes the rows.
+func (r *Rows) Next() bool {
+	if r.Rows.Next() {
+		r.n++
+		return true
+	}
+	r.finish()
+	return false
+}
+
+// Close closes the underlying rows; it is safe to call more than once.
+func (r *Rows) Close() {
+	r.Rows.Close()
+	r.finish()
+}
+
+// Err returns the error that ended the rows, translated like every error the
+// DB returns (constraint violations match the orm sentinels).
+func (r *Rows) Err() error { return translate(r.Rows.Err()) }
+
+func (r *Rows) finish() {
+	if r.done {
+		return
+	}
+	r.done = true
+	if len(r.db.hooks) == 0 {
+		return
+	}
+	r.Rows.Close()
+	r.ev.RowsAffected = r.n
+	r.ev.Err = translate(r.Rows.Err())
+	r.db.after(r.ctx, &r.ev)
+}

@@ -1,0 +1,130 @@
+package orm
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// tagOptions is a parsed orm:"..." tag.
+type tagOptions struct {
+	pk, null, unique, index bool
+	hasDefault              bool
+	def                     string
+	reverse                 string
+	through, from, to       string
+	onDelete                string
+	sqlType                 string
+	set                     map[string]bool // options present, for "not valid here" checks
+}
+
+var knownOptions = map[string]bool{
+	"pk": true, "null": true, "unique": true, "index": true, "default": true, "reverse": true,
+	"through": true, "from": true, "to": true, "on_delete": true, "type": true,
+}
+
+var onDeleteActions = map[string]string{
+	"cascade": "CASCADE", "set_null": "SET NULL", "set null": "SET NULL", "restrict": "RESTRICT",
+	"no_action": "NO ACTION", "no action": "NO ACTION", "set_default": "SET DEFAULT", "set default": "SET DEFAULT",
+}
+
+// parseTag reads `pk,null,default:now(),type:numeric(10,2)`. Commas inside
+// parentheses or single quotes belong to the value.
+func parseTag(tag string) (tagOptions, error) {
+	o := tagOptions{set: map[string]bool{}}
+	for _, part := range splitTag(tag) {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		key, val, hasVal := strings.Cut(part, ":")
+		key = strings.TrimSpace(key)
+		if !knownOptions[key] {
+			return o, fmt.Errorf("unknown orm tag option %q (known: %s)", key, strings.Join(sortedKeys(knownOptions), ", "))
+		}
+		if o.set[key] {
+			return o, fmt.Errorf("orm tag option %q given twice", key)
+		}
+		o.set[key] = true
+		needsVal := key != "pk" && key != "null" && key != "unique" && key != "index"
+		if needsVal && (!hasVal || strings.TrimSpace(val) == "") {
+			return o, fmt.Errorf("orm tag option %q needs a value (%s:...)", key, key)
+		}
+		if !needsVal && hasVal {
+			return o, fmt.Errorf("orm tag option %q takes no value", key)
+		}
+		val = strings.TrimSpace(val)
+		switch key {
+		case "pk":
+			o.pk = true
+		case "null":
+			o.null = true
+		case "unique":
+			o.unique = true
+		case "index":
+			o.index = true
+		case "default":
+			o.hasDefault, o.def = true, val
+		case "reverse":
+			o.reverse = val
+		case "through":
+			o.through = val
+		case "from":
+			o.from = val
+		case "to":
+			o.to = val
+		case "on_delete":
+			action, ok := onDeleteActions[strings.ToLower(val)]
+			if !ok {
+				return o, fmt.Errorf("on_delete:%s: want one of cascade, set_null, restrict, no_action, set_default", val)
+			}
+			o.onDelete = action
+		case "type":
+			o.sqlType = val
+		}
+	}
+	return o, nil
+}
+
+func splitTag(tag string) []string {
+	var parts []string
+	depth, quoted, start := 0, false, 0
+	for i := 0; i < len(tag); i++ {
+		switch c := tag[i]; {
+		case c == '\'':
+			quoted = !quoted
+		case quoted:
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == ',' && depth == 0:
+			parts = append(parts, tag[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, tag[start:])
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// only returns an error naming the first option set that is not in allowed.
+func (o tagOptions) only(what string, allowed ...string) error {
+	ok := map[string]bool{}
+	for _, a := range allowed {
+		ok[a] = true
+	}
+	for _, k := range sortedKeys(o.set) {
+		if !ok[k] {
+			return fmt.Errorf("orm tag option %q does not apply to %s", k, what)
+		}
+	}
+	return nil
+}
