@@ -1,0 +1,182 @@
+package queryset
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/eagerorm/eager/internal/naming"
+	"github.com/eagerorm/eager/orm"
+)
+
+// path is a resolved "a__b__field__transform__lookup" key.
+type path struct {
+	key  string
+	hops []*orm.Field // relation fields crossed before field, in order
+	// field is the last field named: a column, or a relation when the key
+	// ends on one (Q{"customer": c}, Q{"orders__isnull": true}).
+	field     *orm.Field
+	transform string // "", "date", "year", "month", "day"
+	lookup    string // "exact" when none is given
+}
+
+// model is the model that owns p.field.
+func (p path) model(base *orm.Model) *orm.Model {
+	if len(p.hops) == 0 {
+		return base
+	}
+	return p.hops[len(p.hops)-1].Rel.Target
+}
+
+// firstMulti is the index in hops of the first multi-valued relation, or -1.
+func (p path) firstMulti() int {
+	for i, h := range p.hops {
+		if h.Rel.Multi() {
+			return i
+		}
+	}
+	return -1
+}
+
+var transforms = map[string]bool{"date": true, "year": true, "month": true, "day": true}
+
+var lookupNames = map[string]bool{
+	"exact": true, "iexact": true, "contains": true, "icontains": true, "in": true, "gt": true, "gte": true,
+	"lt": true, "lte": true, "startswith": true, "istartswith": true, "endswith": true, "iendswith": true,
+	"range": true, "isnull": true, "regex": true, "iregex": true,
+}
+
+// resolvePath resolves key against m. Field names win over lookup names, as
+// in Django. allowLookup is false for OrderBy and projections, where a key
+// names a field and nothing more.
+func resolvePath(m *orm.Model, key string, allowLookup bool) (path, error) {
+	p := path{key: key, lookup: "exact"}
+	if key == "" {
+		return p, &orm.FieldError{Model: m.Name, Field: key, Msg: "empty field name"}
+	}
+	parts := strings.Split(key, "__")
+	cur := m
+	i := 0
+	for ; i < len(parts); i++ {
+		f, ok := cur.FieldByName(parts[i])
+		if !ok {
+			return p, unknown(m, cur, key, parts[i], i > 0)
+		}
+		if f.Rel != nil && i+1 < len(parts) {
+			if _, isField := f.Rel.Target.FieldByName(parts[i+1]); isField {
+				p.hops = append(p.hops, f)
+				cur = f.Rel.Target
+				continue
+			}
+			if !lookupNames[parts[i+1]] && !transforms[parts[i+1]] {
+				return p, unknown(m, f.Rel.Target, key, parts[i+1], true)
+			}
+		}
+		p.field = f
+		i++
+		break
+	}
+	rest := parts[i:]
+	if len(rest) > 0 && !allowLookup {
+		return p, &orm.FieldError{Model: m.Name, Field: key,
+			Msg: fmt.Sprintf("%q is not a field of %s (lookups are not allowed here)", rest[0], cur.Name)}
+	}
+	if len(rest) > 0 && transforms[rest[0]] {
+		p.transform, rest = rest[0], rest[1:]
+	}
+	switch len(rest) {
+	case 0:
+	case 1:
+		if !lookupNames[rest[0]] {
+			return p, badLookup(m, p, rest[0])
+		}
+		p.lookup = rest[0]
+	default:
+		return p, &orm.FieldError{Model: m.Name, Field: key,
+			Msg: fmt.Sprintf("unsupported lookup %q for %s", strings.Join(rest, "__"), describe(p))}
+	}
+	if p.transform != "" && !transformAllowed(p) {
+		return p, &orm.FieldError{Model: m.Name, Field: key,
+			Msg: fmt.Sprintf("unsupported transform %q for %s (it needs a timestamp or date field)", p.transform, describe(p))}
+	}
+	if !lookupAllowed(p) {
+		return p, badLookup(m, p, p.lookup)
+	}
+	return p, nil
+}
+
+// unknown is the error for a name that is neither a field nor a lookup:
+// the choices are those of the model where resolution stopped.
+func unknown(root, at *orm.Model, key, name string, nested bool) error {
+	choices := at.FieldNames()
+	e := &orm.FieldError{Model: root.Name, Field: key, Msg: fmt.Sprintf("cannot resolve %q into a field", name),
+		Choices: choices, Suggest: naming.Closest(name, choices)}
+	if nested {
+		e.Msg = fmt.Sprintf("cannot resolve %q into a field of %s", name, at.Name)
+	}
+	return e
+}
+
+func badLookup(m *orm.Model, p path, lookup string) error {
+	valid := validLookups(p)
+	return &orm.FieldError{Model: m.Name, Field: p.key,
+		Msg:     fmt.Sprintf("unsupported lookup %q for %s; valid lookups: %s", lookup, describe(p), strings.Join(valid, ", ")),
+		Suggest: naming.Closest(lookup, valid)}
+}
+
+func describe(p path) string {
+	f := p.field
+	if f.Rel != nil && f.Column == "" {
+		return fmt.Sprintf("%s relation %s", f.Rel.Kind, f)
+	}
+	return fmt.Sprintf("%s field %s", kindOf(p), f)
+}
+
+// kindOf is the kind of value the lookup compares against.
+func kindOf(p path) orm.ColumnKind {
+	switch p.transform {
+	case "year", "month", "day":
+		return orm.KindInt
+	case "date":
+		return orm.KindDate
+	}
+	if p.field.Rel != nil && p.field.Column == "" {
+		return p.field.Rel.Target.PK.Kind
+	}
+	return p.field.Kind
+}
+
+func transformAllowed(p path) bool {
+	k := p.field.Kind
+	return p.field.Column != "" && (k == orm.KindTime || k == orm.KindDate)
+}
+
+var (
+	anyLookups     = []string{"exact", "in", "isnull"}
+	orderedLookups = []string{"gt", "gte", "lt", "lte", "range"}
+	textLookups    = []string{"iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith", "regex", "iregex"}
+)
+
+func validLookups(p path) []string {
+	out := append([]string(nil), anyLookups...)
+	if p.field.Rel != nil && p.field.Rel.Multi() {
+		return out
+	}
+	switch kindOf(p) {
+	case orm.KindString:
+		out = append(append(out, orderedLookups...), textLookups...)
+	case orm.KindInt, orm.KindFloat, orm.KindNumeric, orm.KindTime, orm.KindDate, orm.KindUUID, orm.KindInterval:
+		out = append(out, orderedLookups...)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func lookupAllowed(p path) bool {
+	for _, l := range validLookups(p) {
+		if l == p.lookup {
+			return true
+		}
+	}
+	return false
+}

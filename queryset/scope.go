@@ -1,0 +1,168 @@
+package queryset
+
+import (
+	"strconv"
+
+	"github.com/eagerorm/eager/orm"
+	"github.com/jackc/pgx/v5"
+)
+
+// compiler holds what is shared by every scope of one statement: the table
+// aliases in use, so a table joined twice (or once more in a subquery) gets
+// a fresh alias.
+type compiler struct {
+	used map[string]bool
+	n    int // T1, T2, ... for repeated tables in the main query
+	u    int // U0, U1, ... for tables inside subqueries
+}
+
+func newCompiler() *compiler { return &compiler{used: map[string]bool{}} }
+
+// alias picks the table's own name the first time, T<n> afterwards (as Django does).
+func (c *compiler) alias(table string) string {
+	if !c.used[table] {
+		c.used[table] = true
+		return table
+	}
+	for {
+		c.n++
+		a := "T" + strconv.Itoa(c.n)
+		if !c.used[a] {
+			c.used[a] = true
+			return a
+		}
+	}
+}
+
+func (c *compiler) subAlias() string {
+	for {
+		a := "U" + strconv.Itoa(c.u)
+		c.u++
+		if !c.used[a] {
+			c.used[a] = true
+			return a
+		}
+	}
+}
+
+// scope is one FROM clause: the main query, or an EXISTS subquery. To-one
+// joins are planned per scope and reused by every condition and ordering
+// that follows the same path.
+type scope struct {
+	c      *compiler
+	model  *orm.Model
+	alias  string
+	joins  []*join
+	byPath map[string]*join
+}
+
+func (c *compiler) scope(m *orm.Model, alias string) *scope {
+	c.used[alias] = true
+	return &scope{c: c, model: m, alias: alias, byPath: map[string]*join{}}
+}
+
+// join is one relation hop joined into a scope.
+type join struct {
+	parent *join
+	rel    *orm.Field // the relation field on the parent's model
+	model  *orm.Model // its target
+	alias  string
+	left   bool // needed as LEFT by some use (promotion is one-way)
+	// through is the join table's alias for a ManyToMany hop (aggregates only).
+	through string
+}
+
+// isLeft reports whether the join renders as LEFT: its own need, or any
+// ancestor's (everything after a LEFT JOIN stays LEFT).
+func (j *join) isLeft() bool {
+	for ; j != nil; j = j.parent {
+		if j.left {
+			return true
+		}
+	}
+	return false
+}
+
+// hopNullable reports whether following the relation can find no row: a
+// nullable foreign key, or any reverse or multi-valued relation.
+func hopNullable(f *orm.Field) bool {
+	switch f.Rel.Kind {
+	case orm.ForeignKey, orm.OneToOne:
+		return f.Nullable
+	}
+	return true
+}
+
+// joinPath joins hops into the scope (reusing joins already there) and
+// returns the last one, nil for no hops. needLeft marks the use as one that
+// must keep rows where a nullable hop finds nothing (IS NULL, OR, NOT,
+// ordering); such hops are promoted to LEFT JOIN.
+func (s *scope) joinPath(hops []*orm.Field, needLeft bool) *join {
+	var parent *join
+	key := ""
+	for _, h := range hops {
+		key += "__" + h.Name
+		j := s.byPath[key]
+		if j == nil {
+			j = &join{parent: parent, rel: h, model: h.Rel.Target}
+			if h.Rel.Kind == orm.ManyToMany {
+				j.through = s.c.alias(h.Rel.Through)
+			}
+			j.alias = s.c.alias(h.Rel.Target.Table)
+			s.byPath[key] = j
+			s.joins = append(s.joins, j)
+		}
+		if needLeft && hopNullable(h) {
+			j.left = true
+		}
+		parent = j
+	}
+	return parent
+}
+
+func (s *scope) aliasOf(j *join) string {
+	if j == nil {
+		return s.alias
+	}
+	return j.alias
+}
+
+func pgxIdent(name string) string { return pgx.Identifier{name}.Sanitize() }
+
+func qcol(alias, column string) string {
+	return pgx.Identifier{alias}.Sanitize() + "." + pgx.Identifier{column}.Sanitize()
+}
+
+func qtable(table, alias string) string {
+	if table == alias {
+		return pgx.Identifier{table}.Sanitize()
+	}
+	return pgx.Identifier{table}.Sanitize() + " AS " + pgx.Identifier{alias}.Sanitize()
+}
+
+// joinClauses renders the scope's joins in the order they were planned.
+func (s *scope) joinClauses() []string {
+	out := make([]string, 0, len(s.joins))
+	for _, j := range s.joins {
+		kind := "INNER JOIN "
+		if j.isLeft() {
+			kind = "LEFT JOIN "
+		}
+		from := s.aliasOf(j.parent)
+		rel := j.rel.Rel
+		switch rel.Kind {
+		case orm.ForeignKey, orm.OneToOne:
+			out = append(out, kind+qtable(j.model.Table, j.alias)+" ON "+
+				qcol(j.alias, j.model.PK.Column)+" = "+qcol(from, rel.Field.Column))
+		case orm.ReverseOneToOne, orm.Many:
+			out = append(out, kind+qtable(j.model.Table, j.alias)+" ON "+
+				qcol(j.alias, rel.Remote.Column)+" = "+qcol(from, rel.Field.Model.PK.Column))
+		case orm.ManyToMany:
+			out = append(out, kind+qtable(rel.Through, j.through)+" ON "+
+				qcol(j.through, rel.ThroughFrom)+" = "+qcol(from, rel.Field.Model.PK.Column))
+			out = append(out, kind+qtable(j.model.Table, j.alias)+" ON "+
+				qcol(j.alias, j.model.PK.Column)+" = "+qcol(j.through, rel.ThroughTo))
+		}
+	}
+	return out
+}

@@ -1,0 +1,2 @@
+SELECT COUNT(*) FROM "book" WHERE "book"."genre" = $1
+-- args: ["novel"]

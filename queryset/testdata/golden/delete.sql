@@ -1,0 +1,2 @@
+DELETE FROM "book" WHERE "book"."rating" < $1
+-- args: [2]
