@@ -234,7 +234,7 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 	if g.limit < -1 {
 		return fail(fmt.Errorf("queryset: %s: negative group limit", qs.model.Name))
 	}
-	st, err := qs.plan(qs.sliced)
+	st, err := qs.plan(qs.sliced, false)
 	if err != nil {
 		return fail(err)
 	}

@@ -25,7 +25,7 @@ func TestValues(t *testing.T) {
 	all, err := Values(ctx, New[Author](db).OrderBy("id"))
 	require.NoError(t, err)
 	require.Len(t, all, 3)
-	assert.Equal(t, map[string]any{"id": int64(2), "name": "Bob", "email": nil}, all[1])
+	assert.Equal(t, map[string]any{"id": int64(2), "name": "Bob", "email": nil, "mentor": int64(1)}, all[1])
 
 	titles, err := ValuesList[string](ctx, New[Book](db).Filter(Q{"tags__name": "blue"}).OrderBy("title"), "title")
 	require.NoError(t, err)

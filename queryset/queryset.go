@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/eagerorm/eager/orm"
+	"github.com/eagerorm/eager/relations"
 )
 
 // QuerySet is a lazy, immutable query over model T. The zero value is not
@@ -13,6 +14,12 @@ import (
 // leaves the receiver unchanged, so a QuerySet can be shared and extended
 // freely (a base query per request, specialised per use).
 type QuerySet[T any] struct {
+	query
+}
+
+// query is a QuerySet without its type parameter: everything but the typed
+// results. Prefetch levels over models known only at run time use it directly.
+type query struct {
 	db       *orm.DB
 	model    *orm.Model
 	err      error
@@ -22,6 +29,11 @@ type QuerySet[T any] struct {
 	offset   int
 	distinct bool
 	sliced   bool // Limit or Offset was called: filtering or reordering is an error
+	related  []string
+	prefetch []relations.Lookup
+	mode     orm.LoadMode
+	hasMode  bool
+	chunk    int // Iter's chunk size, 0: default
 
 	compiled *compiledCache // the SELECT for All/Iter, built once per value
 }
@@ -36,11 +48,11 @@ type filter struct {
 // model makes every terminal method return the *orm.ModelError.
 func New[T any](db *orm.DB) QuerySet[T] {
 	m, err := orm.ModelFor[T]()
-	qs := QuerySet[T]{db: db, model: m, err: err, limit: -1, compiled: &compiledCache{}}
+	q := query{db: db, model: m, err: err, limit: -1, compiled: &compiledCache{}}
 	if err == nil && db == nil {
-		qs.err = fmt.Errorf("queryset: New[%s]: nil *orm.DB", m.Name)
+		q.err = fmt.Errorf("queryset: New[%s]: nil *orm.DB", m.Name)
 	}
-	return qs
+	return QuerySet[T]{q}
 }
 
 // Model returns T's metadata (nil if T is not a valid model).
@@ -52,99 +64,169 @@ func (qs QuerySet[T]) DB() *orm.DB { return qs.db }
 // Err returns the first error recorded by a chain method, if any.
 func (qs QuerySet[T]) Err() error { return qs.err }
 
-// clone copies qs for a chain method: slices are clipped so that appending to
+// clone copies q for a chain method: slices are clipped so that appending to
 // the copy never writes into the original's backing array.
-func (qs QuerySet[T]) clone() QuerySet[T] {
-	qs.filters = slices.Clip(qs.filters)
-	qs.order = slices.Clip(qs.order)
-	qs.compiled = &compiledCache{}
-	return qs
+func (q query) clone() query {
+	q.filters = slices.Clip(q.filters)
+	q.order = slices.Clip(q.order)
+	q.related = slices.Clip(q.related)
+	q.prefetch = slices.Clip(q.prefetch)
+	q.compiled = &compiledCache{}
+	return q
 }
 
-func (qs QuerySet[T]) fail(err error) QuerySet[T] {
-	if qs.err == nil {
-		qs.err = err
+func (q query) fail(err error) query {
+	if q.err == nil {
+		q.err = err
 	}
-	return qs
+	return q
 }
 
 // Filter keeps the rows matching every node (an AND). Conditions given in one
 // Filter call on the same multi-valued relation must hold for the same
 // related row; separate Filter calls may be satisfied by different rows.
-func (qs QuerySet[T]) Filter(nodes ...Node) QuerySet[T] { return qs.where(nodes, false, "Filter") }
+func (qs QuerySet[T]) Filter(nodes ...Node) QuerySet[T] {
+	return QuerySet[T]{qs.where(nodes, false, "Filter")}
+}
 
 // Exclude removes the rows matching every node: it is exactly the complement
 // of Filter with the same arguments (rows with NULLs in the compared columns
 // are kept, as in Django).
-func (qs QuerySet[T]) Exclude(nodes ...Node) QuerySet[T] { return qs.where(nodes, true, "Exclude") }
+func (qs QuerySet[T]) Exclude(nodes ...Node) QuerySet[T] {
+	return QuerySet[T]{qs.where(nodes, true, "Exclude")}
+}
 
-func (qs QuerySet[T]) where(nodes []Node, exclude bool, method string) QuerySet[T] {
-	qs = qs.clone()
-	if qs.sliced {
-		return qs.fail(fmt.Errorf("queryset: %s: cannot filter %s after Limit or Offset", method, qs.name()))
+func (q query) where(nodes []Node, exclude bool, method string) query {
+	q = q.clone()
+	if q.sliced {
+		return q.fail(fmt.Errorf("queryset: %s: cannot filter %s after Limit or Offset", method, q.name()))
 	}
 	if len(nodes) == 0 {
-		return qs
+		return q
 	}
 	var n Node = andNode{children: nodes}
 	if len(nodes) == 1 {
 		n = nodes[0]
 	}
-	qs.filters = append(qs.filters, filter{node: n, exclude: exclude})
-	return qs
+	q.filters = append(q.filters, filter{node: n, exclude: exclude})
+	return q
 }
 
 // OrderBy sets the ordering, replacing any earlier one: field names or to-one
 // paths ("customer__name"), "-" for descending, "pk" for the primary key.
 func (qs QuerySet[T]) OrderBy(fields ...string) QuerySet[T] {
-	qs = qs.clone()
-	if qs.sliced {
-		return qs.fail(fmt.Errorf("queryset: OrderBy: cannot reorder %s after Limit or Offset", qs.name()))
+	q := qs.clone()
+	if q.sliced {
+		return QuerySet[T]{q.fail(fmt.Errorf("queryset: OrderBy: cannot reorder %s after Limit or Offset", q.name()))}
 	}
-	qs.order = append([]string{}, fields...)
-	return qs
+	q.order = append([]string{}, fields...)
+	return QuerySet[T]{q}
 }
 
-// Limit returns at most n rows.
+// Limit returns at most n rows. In a Prefetch queryset the limit is per
+// parent row.
 func (qs QuerySet[T]) Limit(n int) QuerySet[T] {
-	qs = qs.clone()
+	q := qs.clone()
 	if n < 0 {
-		return qs.fail(fmt.Errorf("queryset: Limit(%d) on %s: negative limit", n, qs.name()))
+		return QuerySet[T]{q.fail(fmt.Errorf("queryset: Limit(%d) on %s: negative limit", n, q.name()))}
 	}
-	qs.limit, qs.sliced = n, true
-	return qs
+	q.limit, q.sliced = n, true
+	return QuerySet[T]{q}
 }
 
-// Offset skips the first n rows.
+// Offset skips the first n rows (per parent row in a Prefetch queryset).
 func (qs QuerySet[T]) Offset(n int) QuerySet[T] {
-	qs = qs.clone()
+	q := qs.clone()
 	if n < 0 {
-		return qs.fail(fmt.Errorf("queryset: Offset(%d) on %s: negative offset", n, qs.name()))
+		return QuerySet[T]{q.fail(fmt.Errorf("queryset: Offset(%d) on %s: negative offset", n, q.name()))}
 	}
-	qs.offset, qs.sliced = n, true
-	return qs
+	q.offset, q.sliced = n, true
+	return QuerySet[T]{q}
 }
 
 // Distinct removes duplicate rows (SELECT DISTINCT).
 func (qs QuerySet[T]) Distinct() QuerySet[T] {
-	qs = qs.clone()
-	qs.distinct = true
-	return qs
+	q := qs.clone()
+	q.distinct = true
+	return QuerySet[T]{q}
 }
 
-func (qs QuerySet[T]) name() string {
-	if qs.model == nil {
+// SelectRelated loads to-one relations in the same statement, with JOINs:
+// "customer", or nested paths "rental__customer__address__city". INNER
+// JOIN where the relation cannot be missing, LEFT JOIN where it can (and
+// for everything after a LEFT JOIN). A path across a multi-valued relation
+// is an error naming PrefetchRelated.
+func (qs QuerySet[T]) SelectRelated(paths ...string) QuerySet[T] {
+	q := qs.clone()
+	q.related = append(q.related, paths...)
+	return QuerySet[T]{q}
+}
+
+// PrefetchRelated loads relations of the rows with one more statement per
+// relation: names ("orders", "orders__items__product", any mix of reverse
+// foreign keys, many-to-many and foreign keys at any depth) or
+// Prefetch(name, queryset) for a custom queryset. Keys go as one array
+// (= ANY($1)); relations at the same depth share one round trip.
+func (qs QuerySet[T]) PrefetchRelated(lookups ...any) QuerySet[T] {
+	q := qs.clone()
+	for _, lk := range lookups {
+		switch lk := lk.(type) {
+		case string:
+			q.prefetch = append(q.prefetch, relations.Lookup{Path: lk})
+		case PrefetchSpec:
+			q.prefetch = append(q.prefetch, relations.Lookup{Path: lk.path, Query: lk.query})
+		default:
+			return QuerySet[T]{q.fail(fmt.Errorf("queryset: PrefetchRelated on %s: %T is neither a relation name nor a queryset.Prefetch", q.name(), lk))}
+		}
+	}
+	return QuerySet[T]{q}
+}
+
+// PrefetchSpec is a prefetch with a custom queryset; make it with Prefetch.
+type PrefetchSpec struct {
+	path  string
+	query relations.Query
+}
+
+// Prefetch loads the relation at path with a custom queryset over the
+// related model: its Filter, OrderBy and SelectRelated apply inside the
+// prefetch statement, its Limit and Offset per parent row (a window
+// function), its own PrefetchRelated below it.
+func Prefetch[R any](path string, qs QuerySet[R]) PrefetchSpec {
+	return PrefetchSpec{path: path, query: qs.query}
+}
+
+// WithLoadMode sets how the rows this QuerySet loads behave on an access
+// to a relation that was not loaded (overriding the DB's mode and the
+// context's). Rows filled by SelectRelated and PrefetchRelated inherit it.
+func (qs QuerySet[T]) WithLoadMode(m orm.LoadMode) QuerySet[T] {
+	q := qs.clone()
+	q.mode, q.hasMode = m, true
+	return QuerySet[T]{q}
+}
+
+// IterChunk sets how many rows Iter reads, prefetches for and yields at a
+// time (default 100). The rows of one chunk are each other's peers.
+func (qs QuerySet[T]) IterChunk(n int) QuerySet[T] {
+	q := qs.clone()
+	if n <= 0 {
+		return QuerySet[T]{q.fail(fmt.Errorf("queryset: IterChunk(%d) on %s: want a positive size", n, q.name()))}
+	}
+	q.chunk = n
+	return QuerySet[T]{q}
+}
+
+func (q query) name() string {
+	if q.model == nil {
 		return "QuerySet"
 	}
-	return qs.model.Name
+	return q.model.Name
 }
 
 // compiledCache holds the SELECT statement of a QuerySet value, built on the
 // first terminal call and reused by later ones on the same value.
 type compiledCache struct {
-	once  sync.Once
-	sql   string
-	args  []any
-	empty bool // the filter can match nothing: run no query
-	err   error
+	once sync.Once
+	sel  *selection
+	err  error
 }

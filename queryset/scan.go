@@ -1,27 +1,114 @@
 package queryset
 
 import (
+	"reflect"
 	"unsafe"
 
 	"github.com/eagerorm/eager/orm"
+	"github.com/eagerorm/eager/relations"
 	"github.com/jackc/pgx/v5"
 )
 
-// scanner reads rows into model structs through the model's precomputed
+// scanner reads rows into model structs through the models' precomputed
 // field addresses: per row it fills one slice of typed pointers (no
-// reflection, no allocation) and lets pgx decode straight into the fields.
+// reflection, no allocation beyond the structs) and lets pgx decode
+// straight into the fields. With SelectRelated it also builds each row's
+// related objects, skipping the columns of a LEFT-joined object that is
+// not there (its primary key is NULL).
 type scanner struct {
-	fields []*orm.Field
-	dest   []any
+	nodes []*selectNode
+	lead  int
+	dest  []any
+	objs  []unsafe.Pointer   // the current row's object per node
+	seen  [][]unsafe.Pointer // every object read per related node, for their result sets
+	link  relations.Key      // the lead column of a prefetch statement
 }
 
-func newScanner(m *orm.Model) *scanner {
-	return &scanner{fields: m.Columns, dest: make([]any, len(m.Columns))}
-}
-
-func (sc *scanner) scan(rows pgx.Rows, base unsafe.Pointer) error {
-	for i, f := range sc.fields {
-		sc.dest[i] = f.Addr(base)
+func newScanner(sel *selection) *scanner {
+	n := sel.lead
+	for _, nd := range sel.nodes {
+		n += len(nd.model.Columns)
 	}
-	return rows.Scan(sc.dest...)
+	sc := &scanner{nodes: sel.nodes, lead: sel.lead, dest: make([]any, n), objs: make([]unsafe.Pointer, len(sel.nodes))}
+	if len(sel.nodes) > 1 {
+		sc.seen = make([][]unsafe.Pointer, len(sel.nodes))
+	}
+	if sel.lead == 1 {
+		sc.dest[0] = &sc.link
+	}
+	return sc
+}
+
+// scan reads the current row into root (a new struct of the query's model).
+func (sc *scanner) scan(rows pgx.Rows, root unsafe.Pointer) error {
+	if len(sc.nodes) == 1 {
+		for i, f := range sc.nodes[0].model.Columns {
+			sc.dest[sc.lead+i] = f.Addr(root)
+		}
+		return rows.Scan(sc.dest...)
+	}
+	raw := rows.RawValues()
+	sc.objs[0] = root
+	col := sc.lead
+	for k, n := range sc.nodes {
+		obj := root
+		if k > 0 {
+			obj = nil
+			if sc.objs[n.parent] != nil && raw[n.pkCol] != nil {
+				obj = newObject(n.model)
+			}
+			sc.objs[k] = obj
+		}
+		for _, f := range n.model.Columns {
+			if obj != nil {
+				sc.dest[col] = f.Addr(obj)
+			} else {
+				sc.dest[col] = nil // pgx skips the column
+			}
+			col++
+		}
+	}
+	if err := rows.Scan(sc.dest...); err != nil {
+		return err
+	}
+	for k := 1; k < len(sc.nodes); k++ {
+		n, parent, obj := sc.nodes[k], sc.objs[sc.nodes[k].parent], sc.objs[k]
+		if parent == nil {
+			continue
+		}
+		relations.SetOne(parent, n.field, obj)
+		if obj != nil {
+			if n.field.Rel.Kind == orm.ReverseOneToOne {
+				relations.SetOne(obj, n.field.Rel.Remote, parent)
+			}
+			sc.seen[k] = append(sc.seen[k], obj)
+		}
+	}
+	return nil
+}
+
+func newObject(m *orm.Model) unsafe.Pointer { return reflect.New(m.Type).UnsafePointer() }
+
+// bind records the result set of rows (and of their SelectRelated objects)
+// so that each row knows its peers, its database and its load mode.
+func (sc *scanner) bind(rows []unsafe.Pointer, o relations.SourceOptions) {
+	o.Rows = rows
+	relations.NewSource(o)
+	sc.bindNodes(o)
+}
+
+// bindNodes records the result sets of the SelectRelated objects; o
+// describes the rows they hang from.
+func (sc *scanner) bindNodes(o relations.SourceOptions) {
+	base := o.Path
+	for k := 1; k < len(sc.nodes); k++ {
+		n := sc.nodes[k]
+		no := o
+		no.Model, no.Rows, no.Path = n.model, sc.seen[k], n.path
+		if base != "" {
+			no.Path = base + "__" + n.path
+		}
+		relations.NewSource(no)
+		sc.seen[k] = nil
+	}
 }

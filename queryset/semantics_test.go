@@ -334,8 +334,8 @@ func TestErrors(t *testing.T) {
 		qs   QuerySet[Book]
 		msg  string
 	}{
-		{"unknown field", books.Filter(Q{"titel": "x"}), `field "titel": cannot resolve "titel" into a field (did you mean "title"?); choices are: author, genre, id, pages, price, published, publisher, rating, reviews, tags, title`},
-		{"unknown related field", books.Filter(Q{"author__nmae": "x"}), `field "author__nmae": cannot resolve "nmae" into a field of Author (did you mean "name"?); choices are: books, email, id, name`},
+		{"unknown field", books.Filter(Q{"titel": "x"}), `field "titel": cannot resolve "titel" into a field (did you mean "title"?); choices are: author, genre, id, pages, price, published, publisher, rating, reviews, tags, title, translator`},
+		{"unknown related field", books.Filter(Q{"author__nmae": "x"}), `field "author__nmae": cannot resolve "nmae" into a field of Author (did you mean "name"?); choices are: awards, books, email, id, mentees, mentor, name, profile, translations`},
 		{"unknown lookup", books.Filter(Q{"pages__foo": 1}), `unsupported lookup "foo" for integer field Book.pages; valid lookups: exact, gt, gte, in, isnull, lt, lte, range`},
 		{"lookup not valid for type", books.Filter(Q{"pages__contains": "1"}), `unsupported lookup "contains" for integer field Book.pages`},
 		{"transform on text", books.Filter(Q{"title__year": 2005}), `unsupported transform "year"`},

@@ -5,35 +5,49 @@ import (
 	"strings"
 	"sync"
 
-	sq "github.com/Masterminds/squirrel"
 	"github.com/eagerorm/eager/orm"
+	sq "github.com/Masterminds/squirrel"
 )
 
 var psql = sq.StatementBuilder.PlaceholderFormat(sq.Dollar)
 
-// stmt is a planned statement over the QuerySet's rows: its main scope (the
-// model's table and to-one joins) and the compiled WHERE.
+// stmt is a planned statement over the query's rows: its main scope (the
+// model's table and to-one joins), the compiled WHERE, the ORDER BY terms
+// and the SelectRelated objects each row carries.
 type stmt struct {
 	c     *compiler
 	s     *scope
 	where expr
 	order []string
+	nodes []*selectNode // nodes[0] is the row itself
 }
 
-// plan compiles the filters and ordering. An error is the first chain error
-// or the first key or value that does not fit the model.
-func (qs QuerySet[T]) plan(withOrder bool) (*stmt, error) {
-	if qs.err != nil {
-		return nil, qs.err
+// selectNode is one object per row: the row, or a relation SelectRelated
+// follows from another node.
+type selectNode struct {
+	path   string     // "" for the row, "customer__address" for a related object
+	field  *orm.Field // the relation on the parent node's model
+	parent int
+	model  *orm.Model
+	alias  string
+	pkCol  int // the select-list position of its primary key
+}
+
+// plan compiles the filters, and optionally the ordering and SelectRelated.
+// An error is the first chain error or the first key or value that does
+// not fit the model.
+func (q query) plan(withOrder, withRelated bool) (*stmt, error) {
+	if q.err != nil {
+		return nil, q.err
 	}
 	c := newCompiler()
-	st := &stmt{c: c, s: c.scope(qs.model, qs.model.Table)}
-	parts := make([]expr, 0, len(qs.filters))
-	for _, f := range qs.filters {
-		cx := cctx{negated: f.exclude}
-		e, err := st.s.compileNode(f.node, cx)
+	st := &stmt{c: c, s: c.scope(q.model, q.model.Table)}
+	st.nodes = []*selectNode{{model: q.model, parent: -1, alias: st.s.alias}}
+	parts := make([]expr, 0, len(q.filters))
+	for _, f := range q.filters {
+		e, err := st.s.compileNode(f.node, cctx{negated: f.exclude})
 		if err != nil {
-			return nil, wrapChain(qs.model, err)
+			return nil, wrapChain(q.model, err)
 		}
 		if f.exclude {
 			e = notExpr(e)
@@ -41,10 +55,15 @@ func (qs QuerySet[T]) plan(withOrder bool) (*stmt, error) {
 		parts = append(parts, e)
 	}
 	st.where = andExprs(parts)
+	if withRelated {
+		if err := st.selectRelated(q.related); err != nil {
+			return nil, wrapChain(q.model, err)
+		}
+	}
 	if withOrder {
-		order, err := st.s.orderBy(qs.order)
+		order, err := st.s.orderBy(q.order)
 		if err != nil {
-			return nil, wrapChain(qs.model, err)
+			return nil, wrapChain(q.model, err)
 		}
 		st.order = order
 	}
@@ -55,9 +74,109 @@ func wrapChain(m *orm.Model, err error) error {
 	return fmt.Errorf("queryset %s: %w", m.Name, err)
 }
 
+// selectRelated plans the to-one joins and objects of SelectRelated paths.
+// A path shared by several arguments ("customer" in "customer__address" and
+// "customer__card") is one join and one object.
+func (st *stmt) selectRelated(paths []string) error {
+	byPath := map[string]int{}
+	for _, p := range paths {
+		if p == "" {
+			return &orm.FieldError{Model: st.s.model.Name, Field: p, Msg: "SelectRelated: empty path"}
+		}
+		parts := strings.Split(p, "__")
+		cur, parent := st.s.model, 0
+		var hops []*orm.Field
+		for i, name := range parts {
+			f, err := relationOf(cur, name, p, "SelectRelated")
+			if err != nil {
+				return err
+			}
+			if f.Rel.Multi() {
+				return &orm.FieldError{Model: st.s.model.Name, Field: p, Msg: fmt.Sprintf(
+					"SelectRelated follows to-one relations only: %s is a %s relation (several rows per %s); load it with PrefetchRelated(%q)",
+					f, f.Rel.Kind, cur.Name, p)}
+			}
+			hops = append(hops, f)
+			key := strings.Join(parts[:i+1], "__")
+			if idx, ok := byPath[key]; ok {
+				parent, cur = idx, f.Rel.Target
+				continue
+			}
+			j := st.s.joinPath(hops, true)
+			st.nodes = append(st.nodes, &selectNode{path: key, field: f, parent: parent, model: f.Rel.Target, alias: j.alias})
+			parent = len(st.nodes) - 1
+			byPath[key] = parent
+			cur = f.Rel.Target
+		}
+	}
+	return nil
+}
+
+// relationOf resolves one name of a relation path.
+func relationOf(m *orm.Model, name, path, method string) (*orm.Field, error) {
+	var rels []string
+	for _, r := range m.Relations {
+		rels = append(rels, r.Name)
+	}
+	f, ok := m.FieldByName(name)
+	if !ok {
+		e := m.UnknownField(name)
+		e.Field, e.Msg, e.Choices = path, fmt.Sprintf("%s: %s has no relation %q", method, m.Name, name), sorted(rels)
+		return nil, e
+	}
+	if f.Rel == nil {
+		return nil, &orm.FieldError{Model: m.Name, Field: path, Choices: sorted(rels),
+			Msg: fmt.Sprintf("%s: %s is a column, not a relation", method, f)}
+	}
+	return f, nil
+}
+
+// columns is the select list of every node, recording where each node's
+// primary key lands. lead counts columns placed before them (a link key).
+func (st *stmt) columns(lead int) []string {
+	var cols []string
+	for _, n := range st.nodes {
+		n.pkCol = -1
+		for _, f := range n.model.Columns {
+			if f.PK {
+				n.pkCol = lead + len(cols)
+			}
+		}
+		cols = append(cols, selectList(n.model, n.alias)...)
+	}
+	return cols
+}
+
+// selectList is a model's quoted columns under alias; the common case (the
+// table's own name) is cached per model.
+func selectList(m *orm.Model, alias string) []string {
+	if alias == m.Table {
+		if cols, ok := selectLists.Load(m); ok {
+			return cols.([]string)
+		}
+	}
+	cols := make([]string, len(m.Columns))
+	for i, f := range m.Columns {
+		cols[i] = qcol(alias, f.Column)
+	}
+	if alias == m.Table {
+		selectLists.Store(m, cols)
+	}
+	return cols
+}
+
+var selectLists sync.Map // *orm.Model -> []string
+
+// modelColumns is the row's own select list.
+func (st *stmt) modelColumns() []string { return selectList(st.s.model, st.s.alias) }
+
 // selectFrom starts a SELECT of cols over the plan's FROM, joins and WHERE.
 func (st *stmt) selectFrom(cols ...string) sq.SelectBuilder {
-	b := psql.Select(cols...).From(qtable(st.s.model.Table, st.s.alias))
+	return st.selectFromTable(qtable(st.s.model.Table, st.s.alias), cols...)
+}
+
+func (st *stmt) selectFromTable(from string, cols ...string) sq.SelectBuilder {
+	b := psql.Select(cols...).From(from)
 	for _, jc := range st.s.joinClauses() {
 		b = b.JoinClause(jc)
 	}
@@ -70,59 +189,48 @@ func (st *stmt) selectFrom(cols ...string) sq.SelectBuilder {
 	return b
 }
 
-// modelColumns is the select list that scans into T.
-func (st *stmt) modelColumns() []string {
-	if st.s.alias == st.s.model.Table {
-		if cols, ok := selectLists.Load(st.s.model); ok {
-			return cols.([]string)
-		}
-	}
-	cols := make([]string, len(st.s.model.Columns))
-	for i, f := range st.s.model.Columns {
-		cols[i] = qcol(st.s.alias, f.Column)
-	}
-	if st.s.alias == st.s.model.Table {
-		selectLists.Store(st.s.model, cols)
-	}
-	return cols
-}
-
-// selectLists caches each model's quoted column list under its own table
-// name, the select list of nearly every query. Squirrel copies it.
-var selectLists sync.Map // *orm.Model -> []string
-
-func (qs QuerySet[T]) applySlice(b sq.SelectBuilder, st *stmt) sq.SelectBuilder {
-	if qs.distinct {
+func (q query) applySlice(b sq.SelectBuilder, st *stmt) sq.SelectBuilder {
+	if q.distinct {
 		b = b.Distinct()
 	}
 	if len(st.order) > 0 {
 		b = b.OrderBy(st.order...)
 	}
-	if qs.limit >= 0 {
-		b = b.Limit(uint64(qs.limit))
+	if q.limit >= 0 {
+		b = b.Limit(uint64(q.limit))
 	}
-	if qs.offset > 0 {
-		b = b.Offset(uint64(qs.offset))
+	if q.offset > 0 {
+		b = b.Offset(uint64(q.offset))
 	}
 	return b
 }
 
-// selectSQL is the statement All and Iter run, cached on the value.
-func (qs QuerySet[T]) selectSQL() (string, []any, bool, error) {
-	c := qs.compiled
+// selection is a compiled SELECT of the query's rows and what reading it needs.
+type selection struct {
+	sql   string
+	args  []any
+	empty bool // the filter can match nothing: run no query
+	nodes []*selectNode
+	lead  int // columns before the nodes' (a prefetch link key)
+}
+
+// selection is the statement All and Iter run, cached on the value.
+func (q query) selection() (*selection, error) {
+	c := q.compiled
 	if c == nil {
 		c = &compiledCache{}
 	}
 	c.once.Do(func() {
-		st, err := qs.plan(true)
+		st, err := q.plan(true, true)
 		if err != nil {
 			c.err = err
 			return
 		}
-		c.empty = st.where.konst == -1 || qs.limit == 0
-		c.sql, c.args, c.err = qs.applySlice(st.selectFrom(st.modelColumns()...), st).ToSql()
+		sel := &selection{nodes: st.nodes, empty: st.where.konst == -1 || q.limit == 0}
+		sel.sql, sel.args, c.err = q.applySlice(st.selectFrom(st.columns(0)...), st).ToSql()
+		c.sel = sel
 	})
-	return c.sql, c.args, c.empty, c.err
+	return c.sel, c.err
 }
 
 // orderBy resolves OrderBy arguments to ORDER BY terms. Ordering joins keep

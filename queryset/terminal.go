@@ -4,86 +4,229 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/eagerorm/eager/orm"
+	"github.com/eagerorm/eager/relations"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // maxGetRows is how many rows Get reads to say how many matched, as Django does.
 const maxGetRows = 21
 
-// All runs the query and returns every row.
+// defaultIterChunk is how many rows Iter reads, prefetches for and yields at a time.
+const defaultIterChunk = 1000
+
+func newOf[T any]() unsafe.Pointer { return unsafe.Pointer(new(T)) }
+
+// typed views []unsafe.Pointer as []*T: the two have the same layout.
+func typed[T any](rows []unsafe.Pointer) []*T { return *(*[]*T)(unsafe.Pointer(&rows)) }
+
+// All runs the query and returns every row, with the relations
+// SelectRelated and PrefetchRelated name loaded.
 func (qs QuerySet[T]) All(ctx context.Context) ([]*T, error) {
-	sql, args, empty, err := qs.selectSQL()
+	rows, err := qs.rows(ctx, newOf[T], true)
+	return typed[T](rows), err
+}
+
+// rows runs the SELECT, reads every row (allocated by alloc), records the
+// result set and runs the prefetches. multi says whether the rows count as a
+// multi-row result for strict mode (All, Iter) or a single one (Get, First).
+func (q query) rows(ctx context.Context, alloc func() unsafe.Pointer, multi bool) ([]unsafe.Pointer, error) {
+	sel, err := q.selection()
 	if err != nil {
 		return nil, err
 	}
-	if empty {
-		return []*T{}, nil
+	if sel.empty {
+		return []unsafe.Pointer{}, nil
 	}
-	rows, err := qs.db.Query(ctx, sql, args...)
+	rows, err := q.db.Query(ctx, sel.sql, sel.args...)
 	if err != nil {
-		return nil, qs.wrap(err)
+		return nil, q.wrap(err)
 	}
 	defer rows.Close()
 	capHint := 16
-	if qs.limit > 0 && qs.limit < 4096 {
-		capHint = qs.limit
+	if q.limit > 0 && q.limit < 4096 {
+		capHint = q.limit
 	}
-	out := make([]*T, 0, capHint)
-	sc := newScanner(qs.model)
+	out := make([]unsafe.Pointer, 0, capHint)
+	sc := newScanner(sel)
 	for rows.Next() {
-		obj := new(T)
-		if err := sc.scan(rows, unsafe.Pointer(obj)); err != nil {
-			return nil, qs.wrap(err)
+		obj := alloc()
+		if err := sc.scan(rows, obj); err != nil {
+			return nil, q.wrap(err)
 		}
 		out = append(out, obj)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, qs.wrap(err)
+		return nil, q.wrap(err)
 	}
-	return out, nil
+	rows.Close()
+	return out, q.finish(ctx, q.db, sc, out, multi)
 }
 
-// Iter runs the query and yields rows as they arrive, without holding them
-// all in memory. Breaking out of the loop closes the rows. An error is
-// yielded once, as the last element.
+// loadMode is the mode rows loaded now carry: the QuerySet's, else the
+// context's, else the DB's.
+func (q query) loadMode(ctx context.Context) orm.LoadMode {
+	if q.hasMode {
+		return q.mode
+	}
+	if m, ok := orm.LoadModeFrom(ctx); ok {
+		return m
+	}
+	return q.db.LoadMode()
+}
+
+// finish records the result set (each row's peers) and runs the prefetches
+// on db.
+func (q query) finish(ctx context.Context, db *orm.DB, sc *scanner, rows []unsafe.Pointer, multi bool) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	mode := q.loadMode(ctx)
+	if len(q.model.Relations) > 0 || len(sc.nodes) > 1 {
+		sc.bind(rows, relations.SourceOptions{DB: db, Model: q.model, Multi: multi, Mode: mode, Loader: defaultLoader, Root: q.model.Name})
+	}
+	if len(q.prefetch) == 0 {
+		return nil
+	}
+	err := relations.Prefetch(ctx, q.model, rows, q.prefetch,
+		relations.PrefetchOptions{DB: db, Loader: defaultLoader, Mode: mode, Root: q.model.Name})
+	if err != nil {
+		return q.wrap(err)
+	}
+	return nil
+}
+
+// Iter runs the query and yields rows as they arrive, a chunk at a time
+// (IterChunk, default 1000), without holding them all: each chunk is read,
+// its prefetches run, and its rows yielded. Breaking out of the loop closes
+// the rows. An error is yielded once, as the last element. On a pool the
+// rows stream on one connection while prefetches use others; in a
+// transaction or on a single connection Iter reads through a cursor
+// (DECLARE / FETCH), so the connection is free between chunks.
 func (qs QuerySet[T]) Iter(ctx context.Context) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
-		sql, args, empty, err := qs.selectSQL()
+		err := qs.iterate(ctx, newOf[T], func(p unsafe.Pointer) bool { return yield((*T)(p), nil) })
 		if err != nil {
 			yield(nil, err)
-			return
-		}
-		if empty {
-			return
-		}
-		rows, err := qs.db.Query(ctx, sql, args...)
-		if err != nil {
-			yield(nil, qs.wrap(err))
-			return
-		}
-		defer rows.Close()
-		sc := newScanner(qs.model)
-		for rows.Next() {
-			obj := new(T)
-			if err := sc.scan(rows, unsafe.Pointer(obj)); err != nil {
-				yield(nil, qs.wrap(err))
-				return
-			}
-			if !yield(obj, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(nil, qs.wrap(err))
 		}
 	}
 }
 
-func (qs QuerySet[T]) wrap(err error) error {
-	return fmt.Errorf("queryset %s: %w", qs.model.Name, err)
+func (q query) iterate(ctx context.Context, alloc func() unsafe.Pointer, each func(unsafe.Pointer) bool) error {
+	sel, err := q.selection()
+	if err != nil {
+		return err
+	}
+	if sel.empty {
+		return nil
+	}
+	chunk := q.chunk
+	if chunk == 0 {
+		chunk = defaultIterChunk
+	}
+	if _, pooled := q.db.Querier().(*pgxpool.Pool); pooled {
+		return q.iterStream(ctx, sel, chunk, alloc, each)
+	}
+	if q.db.InTx() {
+		return q.iterCursor(ctx, q.db, sel, chunk, alloc, each)
+	}
+	return q.db.RunInTx(ctx, func(ctx context.Context, tx *orm.DB) error {
+		return q.iterCursor(ctx, tx, sel, chunk, alloc, each)
+	})
+}
+
+// iterStream reads the rows on one pooled connection, a chunk at a time;
+// prefetches and lazy loads meanwhile use other connections of the pool.
+func (q query) iterStream(ctx context.Context, sel *selection, chunk int, alloc func() unsafe.Pointer, each func(unsafe.Pointer) bool) error {
+	rows, err := q.db.Query(ctx, sel.sql, sel.args...)
+	if err != nil {
+		return q.wrap(err)
+	}
+	defer rows.Close()
+	sc := newScanner(sel)
+	for {
+		buf := make([]unsafe.Pointer, 0, min(chunk, 1024)) // a new slice: the last chunk's rows keep theirs as peers
+		for len(buf) < chunk && rows.Next() {
+			obj := alloc()
+			if err := sc.scan(rows, obj); err != nil {
+				return q.wrap(err)
+			}
+			buf = append(buf, obj)
+		}
+		if err := rows.Err(); err != nil {
+			return q.wrap(err)
+		}
+		if err := q.finish(ctx, q.db, sc, buf, true); err != nil {
+			return err
+		}
+		for _, p := range buf {
+			if !each(p) {
+				return nil
+			}
+		}
+		if len(buf) < chunk {
+			return nil
+		}
+	}
+}
+
+var cursorSeq atomic.Uint64
+
+// iterCursor reads the rows through a server-side cursor on cur (a
+// transaction), so that between FETCHes the connection can run the chunk's
+// prefetches and the caller's own statements.
+func (q query) iterCursor(ctx context.Context, cur *orm.DB, sel *selection, chunk int, alloc func() unsafe.Pointer, each func(unsafe.Pointer) bool) error {
+	name := "eager_iter_" + strconv.FormatUint(cursorSeq.Add(1), 10)
+	if _, err := cur.Exec(ctx, "DECLARE "+name+" NO SCROLL CURSOR FOR "+sel.sql, sel.args...); err != nil {
+		return q.wrap(err)
+	}
+	fetch := "FETCH FORWARD " + strconv.Itoa(chunk) + " FROM " + name
+	sc := newScanner(sel)
+	for {
+		rows, err := cur.Query(ctx, fetch)
+		if err != nil {
+			return q.wrap(err)
+		}
+		var buf []unsafe.Pointer
+		for rows.Next() {
+			obj := alloc()
+			if err := sc.scan(rows, obj); err != nil {
+				rows.Close()
+				return q.wrap(err)
+			}
+			buf = append(buf, obj)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return q.wrap(err)
+		}
+		if err := q.finish(ctx, q.db, sc, buf, true); err != nil {
+			return err
+		}
+		stopped := false
+		for _, p := range buf {
+			if !each(p) {
+				stopped = true
+				break
+			}
+		}
+		if stopped || len(buf) < chunk {
+			break
+		}
+	}
+	if _, err := cur.Exec(ctx, "CLOSE "+name); err != nil {
+		return q.wrap(err)
+	}
+	return nil
+}
+
+func (q query) wrap(err error) error {
+	return fmt.Errorf("queryset %s: %w", q.model.Name, err)
 }
 
 // Get returns the one row matching the QuerySet and the optional extra
@@ -100,19 +243,19 @@ func (qs QuerySet[T]) Get(ctx context.Context, nodes ...Node) (*T, error) {
 	if q.limit < 0 || q.limit > maxGetRows {
 		q.limit = maxGetRows
 	}
-	found, err := q.All(ctx)
+	found, err := q.rows(ctx, newOf[T], false)
 	if err != nil {
 		return nil, err
 	}
 	switch len(found) {
 	case 0:
-		return nil, fmt.Errorf("queryset: Get %s: %w", qs.model.Name, orm.ErrNoRows)
+		return nil, fmt.Errorf("queryset: Get %s: %w", q.model.Name, orm.ErrNoRows)
 	case 1:
-		return found[0], nil
+		return (*T)(found[0]), nil
 	case maxGetRows:
-		return nil, fmt.Errorf("queryset: Get %s: %w (more than %d)", qs.model.Name, orm.ErrMultipleRows, maxGetRows-1)
+		return nil, fmt.Errorf("queryset: Get %s: %w (more than %d)", q.model.Name, orm.ErrMultipleRows, maxGetRows-1)
 	}
-	return nil, fmt.Errorf("queryset: Get %s: %w (%d)", qs.model.Name, orm.ErrMultipleRows, len(found))
+	return nil, fmt.Errorf("queryset: Get %s: %w (%d)", q.model.Name, orm.ErrMultipleRows, len(found))
 }
 
 // First returns the first row in the QuerySet's order (by primary key when
@@ -125,7 +268,7 @@ func (qs QuerySet[T]) First(ctx context.Context) (*T, error) {
 	if len(q.order) == 0 {
 		q.order = []string{"pk"}
 	}
-	return q.one(ctx, "First")
+	return one[T](ctx, q, "First")
 }
 
 // Last returns the last row in the QuerySet's order (by primary key when it
@@ -150,21 +293,21 @@ func (qs QuerySet[T]) Last(ctx context.Context) (*T, error) {
 			q.order[i] = "-" + o
 		}
 	}
-	return q.one(ctx, "Last")
+	return one[T](ctx, q, "Last")
 }
 
-func (qs QuerySet[T]) one(ctx context.Context, method string) (*T, error) {
-	if qs.limit != 0 {
-		qs.limit = 1
+func one[T any](ctx context.Context, q query, method string) (*T, error) {
+	if q.limit != 0 {
+		q.limit = 1
 	}
-	found, err := qs.All(ctx)
+	found, err := q.rows(ctx, newOf[T], false)
 	if err != nil {
 		return nil, err
 	}
 	if len(found) == 0 {
-		return nil, fmt.Errorf("queryset: %s %s: %w", method, qs.model.Name, orm.ErrNoRows)
+		return nil, fmt.Errorf("queryset: %s %s: %w", method, q.model.Name, orm.ErrNoRows)
 	}
-	return found[0], nil
+	return (*T)(found[0]), nil
 }
 
 // Count returns the number of rows: SELECT COUNT(*), over a subquery when the
@@ -181,14 +324,14 @@ func (qs QuerySet[T]) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-func (qs QuerySet[T]) countSQL() (string, []any, bool, error) {
-	st, err := qs.plan(qs.sliced)
+func (q query) countSQL() (string, []any, bool, error) {
+	st, err := q.plan(q.sliced, false)
 	if err != nil {
 		return "", nil, false, err
 	}
-	empty := st.where.konst == -1 || qs.limit == 0
-	if qs.distinct || qs.sliced {
-		inner := qs.applySlice(st.selectFrom(st.modelColumns()...), st)
+	empty := st.where.konst == -1 || q.limit == 0
+	if q.distinct || q.sliced {
+		inner := q.applySlice(st.selectFrom(st.modelColumns()...), st)
 		sql, args, err := psql.Select("COUNT(*)").FromSelect(inner, "sub").ToSql()
 		return sql, args, empty, err
 	}
@@ -198,7 +341,7 @@ func (qs QuerySet[T]) countSQL() (string, []any, bool, error) {
 
 // Exists reports whether the QuerySet has any row (SELECT 1 ... LIMIT 1).
 func (qs QuerySet[T]) Exists(ctx context.Context) (bool, error) {
-	st, err := qs.plan(qs.sliced)
+	st, err := qs.plan(qs.sliced, false)
 	if err != nil {
 		return false, err
 	}
@@ -226,20 +369,23 @@ func (qs QuerySet[T]) Exists(ctx context.Context) (bool, error) {
 }
 
 // SQL returns the statement All would run and its arguments, without running
-// it. A filter that can match nothing shows as WHERE FALSE (All then runs no
-// statement at all).
+// it (prefetches run further statements). A filter that can match nothing
+// shows as WHERE FALSE (All then runs no statement at all).
 func (qs QuerySet[T]) SQL() (string, []any, error) {
-	sql, args, _, err := qs.selectSQL()
-	return sql, args, err
+	sel, err := qs.selection()
+	if err != nil {
+		return "", nil, err
+	}
+	return sel.sql, sel.args, nil
 }
 
 // Explain returns PostgreSQL's plan for the statement All would run.
 func (qs QuerySet[T]) Explain(ctx context.Context) (string, error) {
-	sql, args, _, err := qs.selectSQL()
+	sel, err := qs.selection()
 	if err != nil {
 		return "", err
 	}
-	rows, err := qs.db.Query(ctx, "EXPLAIN "+sql, args...)
+	rows, err := qs.db.Query(ctx, "EXPLAIN "+sel.sql, sel.args...)
 	if err != nil {
 		return "", qs.wrap(err)
 	}

@@ -24,7 +24,7 @@ func (qs QuerySet[T]) Update(ctx context.Context, set map[string]any) (int64, er
 	return tag.RowsAffected(), nil
 }
 
-func (qs QuerySet[T]) updateSQL(set map[string]any) (string, []any, bool, error) {
+func (qs query) updateSQL(set map[string]any) (string, []any, bool, error) {
 	if qs.err != nil {
 		return "", nil, false, qs.err
 	}
@@ -34,7 +34,7 @@ func (qs QuerySet[T]) updateSQL(set map[string]any) (string, []any, bool, error)
 	if len(set) == 0 {
 		return "", nil, false, fmt.Errorf("queryset: Update %s: nothing to set", qs.model.Name)
 	}
-	st, err := qs.plan(false)
+	st, err := qs.plan(false, false)
 	if err != nil {
 		return "", nil, false, err
 	}
@@ -124,14 +124,14 @@ func (qs QuerySet[T]) Delete(ctx context.Context) (int64, error) {
 	return tag.RowsAffected(), nil
 }
 
-func (qs QuerySet[T]) deleteSQL() (string, []any, bool, error) {
+func (qs query) deleteSQL() (string, []any, bool, error) {
 	if qs.err != nil {
 		return "", nil, false, qs.err
 	}
 	if qs.sliced {
 		return "", nil, false, fmt.Errorf("queryset: Delete: cannot delete %s after Limit or Offset", qs.model.Name)
 	}
-	st, err := qs.plan(false)
+	st, err := qs.plan(false, false)
 	if err != nil {
 		return "", nil, false, err
 	}

@@ -23,7 +23,7 @@ func Values[T any](ctx context.Context, qs QuerySet[T], fields ...string) ([]map
 			fields = append(fields, f.Name)
 		}
 	}
-	st, err := qs.plan(true)
+	st, err := qs.plan(true, false)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +52,7 @@ func ValuesList[V any, T any](ctx context.Context, qs QuerySet[T], field string)
 	if qs.err != nil {
 		return nil, qs.err
 	}
-	st, err := qs.plan(true)
+	st, err := qs.plan(true, false)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package relations
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 	"unsafe"
 
@@ -35,22 +34,24 @@ func (OneToOne[T]) RelationKind() orm.RelationKind { return orm.OneToOne }
 func (OneToOne[T]) RelationTarget() reflect.Type { return reflect.TypeFor[T]() }
 
 // toOne is the state shared by the to-one relation fields: the key (for the
-// side that has a column) and the related row once loaded.
+// side that has a column) and the related row once loaded. Its layout must
+// stay that of toOneRaw.
 type toOne[T any] struct {
+	state
 	key
-	obj    *T
-	loaded bool
+	obj *T
 }
 
 // ID returns the key the column holds, as the Go type of T's primary key,
-// without a query; nil when the column is NULL.
+// without a query; nil when the column is NULL (and for a reverse OneToOne,
+// which has no column).
 func (r *toOne[T]) ID() any { return keyAs[T](&r.key) }
 
 // Valid reports whether the key column holds a key (is not NULL).
 func (r *toOne[T]) Valid() bool { return r.key.valid }
 
-// Loaded reports whether the related row has been loaded (or is known to be
-// absent: a loaded NULL key).
+// Loaded reports whether the related row is loaded: by SelectRelated,
+// PrefetchRelated, an earlier Get, or Set. A NULL key counts once accessed.
 func (r *toOne[T]) Loaded() bool { return r.loaded }
 
 // Set points the relation at obj (nil for NULL): the key is taken from obj's
@@ -81,14 +82,33 @@ func (r *toOne[T]) KeyValue() any { return r.key.arg() }
 // SetKeyValue implements orm.KeyField.
 func (r *toOne[T]) SetKeyValue(v any) { r.SetID(v) }
 
-// Get returns the related row: nil for a NULL key, the loaded row when
-// SelectRelated or PrefetchRelated filled it.
-func (r *toOne[T]) Get(ctx context.Context) (*T, error) {
+// Get returns the related row. A loaded one (SelectRelated,
+// PrefetchRelated) costs nothing; a NULL key gives nil without a query;
+// otherwise the row's load mode decides: one query (Lazy), a panic with
+// *orm.LazyLoadError (Strict on a row from a multi-row result, StrictAll),
+// or one query for the whole result set (FetchPeers).
+func (r *ForeignKey[T]) Get(ctx context.Context) (*T, error) { return r.get(ctx, true) }
+
+// Get returns the related row, as ForeignKey.Get does. For the reverse side
+// (no column), a row without a counterpart gives nil.
+func (r *OneToOne[T]) Get(ctx context.Context) (*T, error) { return r.get(ctx, false) }
+
+func (r *toOne[T]) get(ctx context.Context, foreignKey bool) (*T, error) {
 	if r.loaded {
 		return r.obj, nil
 	}
-	if !r.key.valid {
+	b := r.b
+	hasColumn := foreignKey || (b != nil && b.field.Rel.Kind == orm.OneToOne)
+	if hasColumn && !r.key.valid {
+		r.loaded = true // NULL: nothing to load, and no query to run
 		return nil, nil
 	}
-	return nil, fmt.Errorf("relations: %s not loaded", reflect.TypeFor[T]().Name())
+	if b == nil {
+		return nil, errNotBound(reflect.TypeFor[T]().Name())
+	}
+	row := unsafe.Add(unsafe.Pointer(r), -int(b.field.Offset))
+	if err := b.access(ctx, row); err != nil {
+		return nil, err
+	}
+	return r.obj, nil
 }

@@ -2,8 +2,8 @@ package relations
 
 import (
 	"context"
-	"fmt"
 	"reflect"
+	"unsafe"
 
 	"github.com/eagerorm/eager/orm"
 )
@@ -34,22 +34,35 @@ func (ManyToMany[T]) RelationKind() orm.RelationKind { return orm.ManyToMany }
 // RelationTarget implements orm.RelationField.
 func (ManyToMany[T]) RelationTarget() reflect.Type { return reflect.TypeFor[T]() }
 
-// toMany is the state shared by the to-many relation fields.
+// toMany is the state shared by the to-many relation fields. Its layout
+// must stay that of toManyRaw.
 type toMany[T any] struct {
-	items  []*T
-	loaded bool
+	state
+	items []*T
 }
 
-// Loaded reports whether the list has been loaded (an empty list counts).
+// Loaded reports whether the list is loaded (an empty list counts).
 func (r *toMany[T]) Loaded() bool { return r.loaded }
 
-// Set stores a loaded list (nil or empty means loaded and empty).
+// Set stores a list as loaded (nil or empty: loaded and empty).
 func (r *toMany[T]) Set(items []*T) { r.items, r.loaded = items, true }
 
-// All returns the related rows, loaded by PrefetchRelated.
+// All returns the related rows. Loaded ones (PrefetchRelated) cost nothing;
+// otherwise the row's load mode decides: one query (Lazy), a panic with
+// *orm.LazyLoadError (Strict on a row from a multi-row result, StrictAll),
+// or one query for the whole result set (FetchPeers). Loaded and empty is
+// an empty slice, never an error.
 func (r *toMany[T]) All(ctx context.Context) ([]*T, error) {
 	if r.loaded {
 		return r.items, nil
 	}
-	return nil, fmt.Errorf("relations: %s not loaded", reflect.TypeFor[T]().Name())
+	b := r.b
+	if b == nil {
+		return nil, errNotBound(reflect.TypeFor[T]().Name())
+	}
+	row := unsafe.Add(unsafe.Pointer(r), -int(b.field.Offset))
+	if err := b.access(ctx, row); err != nil {
+		return nil, err
+	}
+	return r.items, nil
 }

@@ -1,2 +1,2 @@
-SELECT "book"."id", "book"."title", "book"."pages", "book"."rating", "book"."price", "book"."published", "book"."genre", "book"."author_id", "book"."publisher_id" FROM "book" LEFT JOIN "publisher" ON "publisher"."id" = "book"."publisher_id" WHERE "publisher"."country_id" IS NULL
+SELECT "book"."id", "book"."title", "book"."pages", "book"."rating", "book"."price", "book"."published", "book"."genre", "book"."author_id", "book"."publisher_id", "book"."translator_id" FROM "book" LEFT JOIN "publisher" ON "publisher"."id" = "book"."publisher_id" WHERE "publisher"."country_id" IS NULL
 -- args: []

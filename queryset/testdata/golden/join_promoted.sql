@@ -1,2 +1,2 @@
-SELECT "book"."id", "book"."title", "book"."pages", "book"."rating", "book"."price", "book"."published", "book"."genre", "book"."author_id", "book"."publisher_id" FROM "book" LEFT JOIN "publisher" ON "publisher"."id" = "book"."publisher_id" WHERE ("publisher"."name" = $1 AND ("publisher"."name" = $2 OR "book"."id" = $3))
+SELECT "book"."id", "book"."title", "book"."pages", "book"."rating", "book"."price", "book"."published", "book"."genre", "book"."author_id", "book"."publisher_id", "book"."translator_id" FROM "book" LEFT JOIN "publisher" ON "publisher"."id" = "book"."publisher_id" WHERE ("publisher"."name" = $1 AND ("publisher"."name" = $2 OR "book"."id" = $3))
 -- args: ["P1", "P2", 3]

@@ -1,0 +1,124 @@
+package queryset
+
+import (
+	"strconv"
+	"unsafe"
+
+	"github.com/eagerorm/eager/orm"
+	"github.com/eagerorm/eager/relations"
+	sq "github.com/Masterminds/squirrel"
+	"github.com/jackc/pgx/v5"
+)
+
+// defaultLoader gives relations the query for a relation loaded without a
+// custom queryset: every row of the target model.
+var defaultLoader relations.Loader = loader{}
+
+type loader struct{}
+
+func (loader) DefaultQuery(m *orm.Model) relations.Query {
+	return query{model: m, limit: -1, compiled: &compiledCache{}}
+}
+
+// QueryModel implements relations.Query.
+func (q query) QueryModel() *orm.Model { return q.model }
+
+// Lookups implements relations.Query: the QuerySet's own PrefetchRelated.
+func (q query) Lookups() []relations.Lookup { return q.prefetch }
+
+// LoadMode implements relations.Query: the mode set by WithLoadMode.
+func (q query) LoadMode() (orm.LoadMode, bool) { return q.mode, q.hasMode }
+
+// LinkedSQL implements relations.Query: the QuerySet's statement restricted
+// to rows linked through rel to keys ("<link> = ANY($1)"), the link key first.
+// A Limit or Offset applies per parent: the rows are numbered per link key
+// with ROW_NUMBER() OVER (PARTITION BY <link> ORDER BY <order>) and cut there.
+func (q query) LinkedSQL(rel *orm.Relation, keys any, lc relations.LinkContext) (string, []any, relations.ScanFunc, error) {
+	if q.err != nil {
+		return "", nil, nil, q.err
+	}
+	st, err := q.plan(true, true)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	alias := st.s.alias
+	from := qtable(q.model.Table, alias)
+	var link string
+	switch rel.Kind {
+	case orm.ForeignKey, orm.OneToOne:
+		link = qcol(alias, q.model.PK.Column)
+	case orm.Many, orm.ReverseOneToOne:
+		link = qcol(alias, rel.Remote.Column)
+	case orm.ManyToMany:
+		th := st.c.alias(rel.Through)
+		from += " INNER JOIN " + qtable(rel.Through, th) + " ON " + qcol(th, rel.ThroughTo) + " = " + qcol(alias, q.model.PK.Column)
+		link = qcol(th, rel.ThroughFrom)
+	}
+	st.where = andExprs([]expr{{sql: link + " = ANY(?)", args: []any{keys}}, st.where})
+	cols := append([]string{link}, st.columns(1)...)
+
+	var b sq.SelectBuilder
+	if q.limit < 0 && q.offset == 0 {
+		b = q.applySlice(st.selectFromTable(from, cols...), st)
+	} else {
+		b = perParent(st, from, link, cols, q.limit, q.offset, q.model)
+	}
+	sql, args, err := b.ToSql()
+	if err != nil {
+		return "", nil, nil, err
+	}
+	sel := &selection{nodes: st.nodes, lead: 1}
+	model := q.model
+	scan := func(rows pgx.Rows) ([]unsafe.Pointer, []relations.Key, error) {
+		sc := newScanner(sel)
+		var objs []unsafe.Pointer
+		var links []relations.Key
+		for rows.Next() {
+			obj := newObject(model)
+			if err := sc.scan(rows, obj); err != nil {
+				return nil, nil, err
+			}
+			objs = append(objs, obj)
+			links = append(links, sc.link)
+		}
+		if len(sc.nodes) > 1 {
+			sc.bindNodes(relations.SourceOptions{DB: lc.DB, Multi: len(objs) > 1, Mode: lc.Mode, Loader: defaultLoader,
+				Path: lc.Path, PathMulti: lc.PathMulti, Root: lc.Root})
+		}
+		return objs, links, rows.Err()
+	}
+	return sql, args, scan, nil
+}
+
+// perParent numbers each parent's rows in the QuerySet's order (primary key
+// when it has none) and keeps those in (offset, offset+limit].
+func perParent(st *stmt, from, link string, cols []string, limit, offset int, m *orm.Model) sq.SelectBuilder {
+	order := st.order
+	if len(order) == 0 {
+		order = []string{qcol(st.s.alias, m.PK.Column) + " ASC"}
+	}
+	inner := make([]string, 0, len(cols)+1)
+	outer := make([]string, 0, len(cols))
+	for i, c := range cols {
+		name := pgx.Identifier{"c" + strconv.Itoa(i)}.Sanitize()
+		inner = append(inner, c+" AS "+name)
+		outer = append(outer, name)
+	}
+	over := "ROW_NUMBER() OVER (PARTITION BY " + link + " ORDER BY "
+	for i, o := range order {
+		if i > 0 {
+			over += ", "
+		}
+		over += o
+	}
+	inner = append(inner, over+`) AS "__rn"`)
+	sub := st.selectFromTable(from, inner...).PlaceholderFormat(sq.Question)
+	b := psql.Select(outer...).FromSelect(sub, "sub")
+	if offset > 0 {
+		b = b.Where(`"__rn" > ?`, offset)
+	}
+	if limit >= 0 {
+		b = b.Where(`"__rn" <= ?`, offset+limit)
+	}
+	return b.OrderBy(`"c0"`, `"__rn"`)
+}

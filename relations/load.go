@@ -1,0 +1,160 @@
+package relations
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unsafe"
+
+	"github.com/eagerorm/eager/internal/naming"
+	"github.com/eagerorm/eager/orm"
+)
+
+// prefetchNode is one relation of a prefetch tree: the lookups
+// "orders", "orders__items" and "orders__items__product" make a chain of three.
+type prefetchNode struct {
+	field    *orm.Field // the relation, on the parent's model
+	query    Query      // nil: the loader's default
+	path     string     // from the root
+	multi    bool       // path crosses a multi-valued relation
+	children []*prefetchNode
+}
+
+// PrefetchOptions is the context of a batched load.
+type PrefetchOptions struct {
+	DB     *orm.DB
+	Loader Loader
+	Mode   orm.LoadMode
+	// Path and PathMulti locate the parent rows from the root QuerySet, Root
+	// names the root's model (for strict-mode messages).
+	Path      string
+	PathMulti bool
+	Root      string
+}
+
+// Prefetch loads lookups for rows (structs of model m): one statement per
+// relation of the tree, all relations of one depth in one round trip, keys
+// deduplicated and sent as one array (= ANY($1)). Rows whose relation is
+// already loaded (by SelectRelated, say) are not loaded again. An empty set
+// of rows, or of keys, sends nothing.
+func Prefetch(ctx context.Context, m *orm.Model, rows []unsafe.Pointer, lookups []Lookup, o PrefetchOptions) error {
+	roots, err := buildTree(m, lookups, o.Path, o.PathMulti)
+	if err != nil {
+		return err
+	}
+	type level struct {
+		node    *prefetchNode
+		parents []unsafe.Pointer
+	}
+	var current []level
+	for _, n := range roots {
+		current = append(current, level{n, rows})
+	}
+	for len(current) > 0 {
+		var loads []*load
+		var batch []orm.BatchQuery
+		for _, lv := range current {
+			ld, err := newLoad(lv.node, lv.parents, o)
+			if err != nil {
+				return err
+			}
+			loads = append(loads, ld)
+			if q, ok := ld.statement(); ok {
+				batch = append(batch, q)
+			}
+		}
+		if err := o.DB.RunBatch(ctx, batch); err != nil {
+			return err
+		}
+		var next []level
+		for _, ld := range loads {
+			children := ld.assign()
+			if len(children) == 0 {
+				continue
+			}
+			for _, c := range ld.node.children {
+				next = append(next, level{c, children})
+			}
+		}
+		current = next
+	}
+	return nil
+}
+
+// buildTree parses lookups into prefetch trees, checking every name.
+func buildTree(m *orm.Model, lookups []Lookup, basePath string, baseMulti bool) ([]*prefetchNode, error) {
+	var roots []*prefetchNode
+	find := func(list []*prefetchNode, f *orm.Field) *prefetchNode {
+		for _, n := range list {
+			if n.field == f {
+				return n
+			}
+		}
+		return nil
+	}
+	for _, lk := range lookups {
+		if lk.Path == "" {
+			return nil, fmt.Errorf("relations: PrefetchRelated on %s: empty lookup", m.Name)
+		}
+		cur, list := m, &roots
+		var parent *prefetchNode
+		parts := strings.Split(lk.Path, "__")
+		for i, name := range parts {
+			f, err := relationField(cur, name, lk.Path, "PrefetchRelated")
+			if err != nil {
+				return nil, err
+			}
+			n := find(*list, f)
+			if n == nil {
+				path, multi := basePath, baseMulti
+				if parent != nil {
+					path, multi = parent.path, parent.multi
+				}
+				if path != "" {
+					path += "__"
+				}
+				n = &prefetchNode{field: f, path: path + f.Name, multi: multi || f.Rel.Multi()}
+				*list = append(*list, n)
+			}
+			if i == len(parts)-1 && lk.Query != nil {
+				if qm := lk.Query.QueryModel(); qm != f.Rel.Target {
+					return nil, fmt.Errorf("relations: Prefetch(%q) on %s: the queryset is over %s, but %s holds %s rows",
+						lk.Path, m.Name, modelName(qm), f, f.Rel.Target.Name)
+				}
+				if n.query != nil && n.query != lk.Query {
+					return nil, fmt.Errorf("relations: PrefetchRelated on %s: %q is given two querysets", m.Name, lk.Path)
+				}
+				n.query = lk.Query
+			}
+			parent, list, cur = n, &n.children, f.Rel.Target
+		}
+	}
+	return roots, nil
+}
+
+func modelName(m *orm.Model) string {
+	if m == nil {
+		return "an invalid model"
+	}
+	return m.Name
+}
+
+// relationField resolves one name of a relation path, with a clear error.
+func relationField(m *orm.Model, name, path, method string) (*orm.Field, error) {
+	var rels []string
+	for _, r := range m.Relations {
+		rels = append(rels, r.Name)
+	}
+	slices.Sort(rels)
+	f, ok := m.FieldByName(name)
+	if !ok {
+		return nil, &orm.FieldError{Model: m.Name, Field: path, Choices: rels, Suggest: naming.Closest(name, rels),
+			Msg: fmt.Sprintf("%s: %s has no relation %q", method, m.Name, name)}
+	}
+	if f.Rel == nil {
+		return nil, &orm.FieldError{Model: m.Name, Field: path, Choices: rels,
+			Msg: fmt.Sprintf("%s: %s.%s is a column, not a relation", method, m.Name, f.Name)}
+	}
+	return f, nil
+}

@@ -1,0 +1,65 @@
+package relations
+
+import (
+	"unsafe"
+
+	"github.com/eagerorm/eager/orm"
+	"github.com/jackc/pgx/v5"
+)
+
+// Query is what a batched load needs from a queryset: the statement that
+// selects its rows among those linked to a set of keys. Package queryset's
+// QuerySet implements it (relations never imports queryset), which is how a
+// Prefetch's Filter, OrderBy, SelectRelated and per-parent Limit apply
+// inside the prefetch statement.
+type Query interface {
+	// QueryModel is the model of the rows the query returns.
+	QueryModel() *orm.Model
+	// LinkedSQL compiles the query restricted to rows linked through rel (a
+	// relation of the parent model, pointing at QueryModel) to keys, one array
+	// parameter. The statement's first column is each row's link key: the
+	// primary key for a forward relation, the foreign key pointing back for a
+	// reverse one, the join table's source column for a many-to-many.
+	// lc describes the load, for the rows' own result sets.
+	LinkedSQL(rel *orm.Relation, keys any, lc LinkContext) (sql string, args []any, scan ScanFunc, err error)
+	// Lookups are the query's own PrefetchRelated, loaded below its rows.
+	Lookups() []Lookup
+	// LoadMode is the mode the query sets for its rows, if it sets one.
+	LoadMode() (orm.LoadMode, bool)
+}
+
+// LinkContext is what a linked query's rows inherit: the database to load
+// their own relations with, the load mode, and their path from the root
+// QuerySet (for strict-mode messages).
+type LinkContext struct {
+	DB        *orm.DB
+	Mode      orm.LoadMode
+	Path      string
+	PathMulti bool
+	Root      string
+}
+
+// ScanFunc reads the rows of a LinkedSQL statement: each row's link key and
+// the row itself (a pointer to a new struct of the query's model).
+type ScanFunc func(rows pgx.Rows) (objs []unsafe.Pointer, links []Key, err error)
+
+// Loader supplies the query for a relation loaded without a custom one
+// (a plain PrefetchRelated name, a lazy access, FetchPeers).
+type Loader interface {
+	DefaultQuery(m *orm.Model) Query
+}
+
+// Lookup is one argument of PrefetchRelated: a path of relation names
+// ("orders__items__product") and, for its last relation, an optional custom
+// query (nil: the default).
+type Lookup struct {
+	Path  string
+	Query Query
+}
+
+// Key is a link key scanned from a statement's first column. Integer keys
+// stay unboxed.
+type Key struct{ key }
+
+// Value returns the key as a statement argument (nil for NULL).
+func (k *Key) Value() any { return k.arg() }

@@ -1,0 +1,123 @@
+package relations
+
+import (
+	"sync"
+	"unsafe"
+
+	"github.com/eagerorm/eager/orm"
+)
+
+// state begins every relation field (it is at offset 0 of ForeignKey[T],
+// OneToOne[T], Many[T] and ManyToMany[T]), so that code knowing only the
+// metadata, not T, can bind rows to their result set and fill what it loads.
+type state struct {
+	b      *binding
+	loaded bool
+}
+
+// binding ties one relation field of every row of a result set to it.
+type binding struct {
+	src   *Source
+	field *orm.Field
+}
+
+// The layouts the loaders write through: toOne[T] and toMany[T] with T
+// erased. layout_test.go checks they match for several T.
+type toOneRaw struct {
+	state
+	key
+	obj unsafe.Pointer
+}
+
+type toManyRaw struct {
+	state
+	items []unsafe.Pointer
+}
+
+// Source is the result set rows were read from: the peers of each row, the
+// database and the load mode they carry. Every loaded row records it, so an
+// unloaded relation access knows what it is part of (strict mode reports an
+// N+1; FetchPeers loads the relation for all peers at once).
+type Source struct {
+	db     *orm.DB
+	model  *orm.Model
+	rows   []unsafe.Pointer
+	multi  bool
+	mode   orm.LoadMode
+	loader Loader
+	// path is how the rows were reached from the root QuerySet ("" for its
+	// own rows, "orders__items" for prefetched ones): it makes the fix a
+	// strict-mode panic suggests a path from that QuerySet.
+	path      string
+	pathMulti bool // path crosses a multi-valued relation
+	root      string
+	bindings  []binding
+	mu        sync.Mutex // serialises FetchPeers loads of this result set
+}
+
+// SourceOptions describe a result set for NewSource.
+type SourceOptions struct {
+	DB     *orm.DB
+	Model  *orm.Model
+	Rows   []unsafe.Pointer // pointers to the model's structs
+	Multi  bool             // from a multi-row result (All, Iter), not Get/First
+	Mode   orm.LoadMode
+	Loader Loader
+	// Path from the root QuerySet and the root's model name, for messages.
+	Path      string
+	PathMulti bool
+	Root      string
+}
+
+// NewSource records a result set and binds every row's relation fields to
+// it. Package queryset calls it for each result it reads.
+func NewSource(o SourceOptions) *Source {
+	s := &Source{db: o.DB, model: o.Model, rows: o.Rows, multi: o.Multi, mode: o.Mode, loader: o.Loader,
+		path: o.Path, pathMulti: o.PathMulti, root: o.Root}
+	if s.root == "" {
+		s.root = o.Model.Name
+	}
+	rels := o.Model.Relations
+	if len(rels) == 0 {
+		return s
+	}
+	s.bindings = make([]binding, len(rels))
+	for i, f := range rels {
+		s.bindings[i] = binding{src: s, field: f}
+	}
+	for _, row := range o.Rows {
+		for i, f := range rels {
+			(*state)(unsafe.Add(row, f.Offset)).b = &s.bindings[i]
+		}
+	}
+	return s
+}
+
+// Rows returns the rows of the result set.
+func (s *Source) Rows() []unsafe.Pointer { return s.rows }
+
+// Mode returns the load mode the rows carry.
+func (s *Source) Mode() orm.LoadMode { return s.mode }
+
+func fieldAt(row unsafe.Pointer, f *orm.Field) unsafe.Pointer { return unsafe.Add(row, f.Offset) }
+
+// Loaded reports whether relation f of the row at row is loaded.
+func Loaded(row unsafe.Pointer, f *orm.Field) bool { return (*state)(fieldAt(row, f)).loaded }
+
+// SetOne stores obj (nil for none) as the loaded value of to-one relation f.
+func SetOne(row unsafe.Pointer, f *orm.Field, obj unsafe.Pointer) {
+	r := (*toOneRaw)(fieldAt(row, f))
+	r.obj, r.loaded = obj, true
+}
+
+// One returns the loaded value of to-one relation f (nil when NULL or not loaded).
+func One(row unsafe.Pointer, f *orm.Field) unsafe.Pointer { return (*toOneRaw)(fieldAt(row, f)).obj }
+
+// SetMany stores items as the loaded value of to-many relation f.
+func SetMany(row unsafe.Pointer, f *orm.Field, items []unsafe.Pointer) {
+	r := (*toManyRaw)(fieldAt(row, f))
+	r.items, r.loaded = items, true
+}
+
+// keyAt returns the key held by forward relation f of the row.
+func keyAt(row unsafe.Pointer, f *orm.Field) *key { return &(*toOneRaw)(fieldAt(row, f)).key }
