@@ -82,7 +82,7 @@ type LazyLoadError struct {
 	Model    string // the model of the row accessed ("Order")
 	Relation string // the relation's name ("customer")
 	Kind     RelationKind
-	Peers    int    // rows in the result set the row came from
+	Peers    int // rows in the result set the row came from
 	Mode     LoadMode
 	Site     string // file:line of the access
 	Fix      string // the QuerySet call that loads it: .SelectRelated("customer")

@@ -4,9 +4,9 @@ import (
 	"strconv"
 	"unsafe"
 
+	sq "github.com/Masterminds/squirrel"
 	"github.com/eagerorm/eager/orm"
 	"github.com/eagerorm/eager/relations"
-	sq "github.com/Masterminds/squirrel"
 	"github.com/jackc/pgx/v5"
 )
 

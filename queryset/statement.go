@@ -5,8 +5,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/eagerorm/eager/orm"
 	sq "github.com/Masterminds/squirrel"
+	"github.com/eagerorm/eager/orm"
 )
 
 var psql = sq.StatementBuilder.PlaceholderFormat(sq.Dollar)
