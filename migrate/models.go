@@ -1,0 +1,211 @@
+package migrate
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/eagerorm/eager/orm"
+)
+
+// FromModels builds the schema the models describe: a table per model with
+// its columns (NOT NULL unless nullable, defaults, identity for an automatic
+// integer primary key), primary key, unique constraints, indexes, foreign
+// keys with their ON DELETE action, and the through table of each
+// ManyToMany. Models reached through relations are included too, so listing
+// the models a program uses is enough.
+//
+// Names follow PostgreSQL's defaults: <table>_pkey, <table>_<column>_key,
+// <table>_<column>_fkey, <table>_<column>_idx.
+//
+// A through table gets a primary key on its two key columns, foreign keys
+// that cascade (a link dies with either end), and an index on the second key
+// column, which the primary key does not cover: loading the relation from
+// the other side uses it. A through table declared from both sides is
+// created once; one that is itself a model is left to that model.
+func FromModels(models ...*orm.Model) (*State, error) {
+	b := &schemaBuilder{st: NewState(), seen: map[*orm.Model]bool{}, through: map[string]*throughTable{}}
+	for _, m := range models {
+		if m == nil {
+			return nil, fmt.Errorf("migrate: nil model")
+		}
+		b.visit(m)
+	}
+	owners := map[string]*orm.Model{}
+	for _, m := range b.models {
+		if prev, dup := owners[m.Table]; dup {
+			return nil, fmt.Errorf("migrate: models %s and %s both use table %s", prev.Name, m.Name, m.Table)
+		}
+		owners[m.Table] = m
+	}
+	for _, m := range b.models {
+		if err := b.table(m); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range b.models {
+		for _, f := range m.Relations {
+			if f.Rel.Kind == orm.ManyToMany && owners[f.Rel.Through] == nil {
+				if err := b.addThrough(f); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	for _, name := range b.throughOrder {
+		b.createThrough(b.through[name])
+	}
+	// Foreign keys last: every table they reference exists by then.
+	for _, m := range b.models {
+		if err := b.foreignKeys(m); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range b.throughOrder {
+		b.throughKeys(b.through[name])
+	}
+	return b.st, nil
+}
+
+// ModelsOf returns the metadata of model values or types (Customer{},
+// &Customer{}, reflect.Type), as Models accepts them.
+func ModelsOf(models ...any) ([]*orm.Model, error) {
+	var out []*orm.Model
+	for _, v := range models {
+		var t reflect.Type
+		switch v := v.(type) {
+		case nil:
+			return nil, fmt.Errorf("migrate: nil model")
+		case reflect.Type:
+			t = v
+		case *orm.Model:
+			out = append(out, v)
+			continue
+		default:
+			t = reflect.TypeOf(v)
+		}
+		m, err := orm.ModelOf(t)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+type schemaBuilder struct {
+	st           *State
+	models       []*orm.Model
+	seen         map[*orm.Model]bool
+	through      map[string]*throughTable
+	throughOrder []string
+}
+
+type throughTable struct {
+	name string
+	// the two key columns, in the order of the first declaration: column,
+	// referenced model
+	cols   [2]string
+	refs   [2]*orm.Model
+	origin string // the field that declared it first, for errors
+}
+
+func (b *schemaBuilder) visit(m *orm.Model) {
+	if b.seen[m] {
+		return
+	}
+	b.seen[m] = true
+	b.models = append(b.models, m)
+	for _, f := range m.Relations {
+		b.visit(f.Rel.Target)
+	}
+}
+
+func (b *schemaBuilder) table(m *orm.Model) error {
+	t := &Table{Name: m.Table}
+	for _, f := range m.Columns {
+		if f.SQLType == "" {
+			return fmt.Errorf("migrate: %s: no SQL type", f)
+		}
+		t.Columns = append(t.Columns, Column{Name: f.Column, Type: f.SQLType, Null: f.Nullable && !f.PK,
+			Default: strings.TrimSpace(f.Default), Identity: f.Auto})
+	}
+	t.Constraints = append(t.Constraints, Constraint{Name: pkeyName(m.Table), PrimaryKey: []string{m.PK.Column}})
+	for _, f := range m.Columns {
+		switch {
+		case f.PK:
+		case f.Unique:
+			t.Constraints = append(t.Constraints, Constraint{Name: uniqueName(m.Table, f.Column), Unique: []string{f.Column}})
+		case f.Indexed:
+			t.Indexes = append(t.Indexes, Index{Name: indexName(m.Table, f.Column), Columns: []string{f.Column}})
+		}
+	}
+	if owner := b.st.relationOwner(t.Name); owner != "" {
+		return fmt.Errorf("migrate: model %s: table %s: %s already exists", m.Name, t.Name, owner)
+	}
+	b.st.addTable(t)
+	return nil
+}
+
+func (b *schemaBuilder) foreignKeys(m *orm.Model) error {
+	t := b.st.tables[m.Table]
+	for _, f := range m.Columns {
+		if f.Rel == nil || (f.Rel.Kind != orm.ForeignKey && f.Rel.Kind != orm.OneToOne) {
+			continue
+		}
+		target := f.Rel.Target
+		k := Constraint{Name: fkeyName(m.Table, f.Column), ForeignKey: []string{f.Column},
+			References: target.Table, RefColumns: []string{target.PK.Column}, OnDelete: onDelete(f.Rel.OnDelete)}
+		if err := b.st.checkReference(t, &k); err != nil {
+			return fmt.Errorf("migrate: %s: %w", f, err)
+		}
+		t.Constraints = append(t.Constraints, k)
+	}
+	return nil
+}
+
+func onDelete(action string) string {
+	if action == "NO ACTION" {
+		return ""
+	}
+	return action
+}
+
+func (b *schemaBuilder) addThrough(f *orm.Field) error {
+	rel := f.Rel
+	src, dst := f.Model, rel.Target
+	tt, ok := b.through[rel.Through]
+	if !ok {
+		b.through[rel.Through] = &throughTable{name: rel.Through, cols: [2]string{rel.ThroughFrom, rel.ThroughTo},
+			refs: [2]*orm.Model{src, dst}, origin: f.String()}
+		b.throughOrder = append(b.throughOrder, rel.Through)
+		return nil
+	}
+	// Declared again, from the other side or the same one: it must agree.
+	same := tt.cols == [2]string{rel.ThroughFrom, rel.ThroughTo} && tt.refs == [2]*orm.Model{src, dst}
+	swapped := tt.cols == [2]string{rel.ThroughTo, rel.ThroughFrom} && tt.refs == [2]*orm.Model{dst, src}
+	if !same && !swapped {
+		return fmt.Errorf("migrate: through table %s: %s declares (%s -> %s, %s -> %s) but %s declares (%s -> %s, %s -> %s)",
+			tt.name, tt.origin, tt.cols[0], tt.refs[0].Table, tt.cols[1], tt.refs[1].Table,
+			f, rel.ThroughFrom, src.Table, rel.ThroughTo, dst.Table)
+	}
+	return nil
+}
+
+func (b *schemaBuilder) createThrough(tt *throughTable) {
+	t := &Table{Name: tt.name}
+	for i, c := range tt.cols {
+		t.Columns = append(t.Columns, Column{Name: c, Type: tt.refs[i].PK.SQLType})
+	}
+	t.Constraints = append(t.Constraints, Constraint{Name: pkeyName(tt.name), PrimaryKey: []string{tt.cols[0], tt.cols[1]}})
+	t.Indexes = append(t.Indexes, Index{Name: indexName(tt.name, tt.cols[1]), Columns: []string{tt.cols[1]}})
+	b.st.addTable(t)
+}
+
+func (b *schemaBuilder) throughKeys(tt *throughTable) {
+	t := b.st.tables[tt.name]
+	for i, c := range tt.cols {
+		t.Constraints = append(t.Constraints, Constraint{Name: fkeyName(tt.name, c), ForeignKey: []string{c},
+			References: tt.refs[i].Table, RefColumns: []string{tt.refs[i].PK.Column}, OnDelete: "CASCADE"})
+	}
+}

@@ -1,0 +1,496 @@
+package migrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/eagerorm/eager/orm"
+)
+
+// Runner applies and rolls back the migrations of a Set on a database.
+//
+//	r := &migrate.Runner{DB: db, Set: set, Log: os.Stdout}
+//	applied, err := r.Migrate(ctx, "")
+//
+// Every run takes the schema's migration lock, so deployers started together
+// take turns: the first applies, the others wait and then find nothing to do.
+// Statements go through DB, so its hooks see them.
+type Runner struct {
+	DB  *orm.DB
+	Set *Set
+	// Table is the history table, DefaultHistoryTable when "".
+	Table string
+	// LockTimeout bounds the wait for the migration lock; 15 minutes when 0.
+	LockTimeout time.Duration
+	// Log receives one line per migration applied or rolled back; nil
+	// discards them.
+	Log io.Writer
+}
+
+func (r *Runner) lockTimeout() time.Duration {
+	if r.LockTimeout > 0 {
+		return r.LockTimeout
+	}
+	return 15 * time.Minute
+}
+
+func (r *Runner) logf(format string, args ...any) {
+	if r.Log != nil {
+		fmt.Fprintf(r.Log, format, args...)
+	}
+}
+
+// EditedError reports applied migrations whose files changed afterwards: the
+// database holds what the old file did, and the new file would describe a
+// schema that does not exist.
+type EditedError struct {
+	Edited []Edit
+	Table  string
+}
+
+// Edit is one applied migration whose checksum no longer matches its file.
+type Edit struct {
+	Name         string
+	Applied, Now string // the checksums in the history table and of the file
+	AppliedAt    time.Time
+}
+
+func (e *EditedError) Error() string {
+	var b strings.Builder
+	for i, ed := range e.Edited {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "migrate: migration %s was edited after it was applied (on %s): its checksum in %s is %.12s..., the file's is now %.12s...",
+			ed.Name, ed.AppliedAt.Format("2006-01-02 15:04"), e.Table, ed.Applied, ed.Now)
+	}
+	b.WriteString(". Revert the edit and put the change in a new migration. If the database already matches the edited file, record that with:")
+	for _, ed := range e.Edited {
+		fmt.Fprintf(&b, " UPDATE %s SET checksum = '%s' WHERE name = '%s';", e.Table, ed.Now, ed.Name)
+	}
+	return b.String()
+}
+
+// MigrationError is a migration that failed. The history table records it as
+// failed; a transactional migration left the schema as it was, so it can be
+// fixed and run again.
+type MigrationError struct {
+	Name      string
+	Backward  bool   // failed while rolling back
+	Statement string // the statement that failed
+	Index     int    // its position in the migration's SQL, from 1
+	// Transactional is false when the migration ran outside a transaction:
+	// the statements before the failing one stay applied.
+	Transactional bool
+	Err           error
+}
+
+func (e *MigrationError) Error() string {
+	what := "migration"
+	if e.Backward {
+		what = "rolling back migration"
+	}
+	effect := "rolled back, the schema is unchanged"
+	if !e.Transactional {
+		effect = "it ran outside a transaction: the statements before this one stay applied"
+	}
+	return fmt.Sprintf("migrate: %s %s failed (%s) at statement %d: %s: %v", what, e.Name, effect, e.Index, e.Statement, e.Err)
+}
+
+// Unwrap returns the database error (a *pgconn.PgError, or an
+// *orm.ConstraintError wrapping one).
+func (e *MigrationError) Unwrap() error { return e.Err }
+
+// session is what a run needs to know about the database.
+type session struct {
+	hist history
+	key  int64
+}
+
+// open checks the server and finds the schema the migrations run in.
+func (r *Runner) open(ctx context.Context) (*session, error) {
+	if r.DB == nil || r.Set == nil {
+		return nil, errors.New("migrate: Runner needs a DB and a Set")
+	}
+	var schema *string
+	var standby bool
+	if err := r.DB.QueryRow(ctx, "SELECT current_schema(), pg_is_in_recovery()").Scan(&schema, &standby); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	if standby {
+		return nil, ErrStandby
+	}
+	if schema == nil {
+		var path string
+		_ = r.DB.QueryRow(ctx, "SHOW search_path").Scan(&path)
+		return nil, fmt.Errorf("migrate: no schema to work in: none of search_path (%s) exists; create it (CREATE SCHEMA ...) or change search_path", path)
+	}
+	table := r.Table
+	if table == "" {
+		table = DefaultHistoryTable
+	}
+	return &session{hist: history{schema: *schema, table: table}, key: lockKey(*schema, table)}, nil
+}
+
+// locked runs fn holding the migration lock, with the history table created
+// and read, and applied migrations checked against their files.
+func (r *Runner) locked(ctx context.Context, fn func(s *session, rows map[string]historyRow) error) (err error) {
+	s, err := r.open(ctx)
+	if err != nil {
+		return err
+	}
+	l, err := r.acquireLock(ctx, s.key)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if rerr := l.release(ctx); rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
+	if err := s.hist.create(ctx, r.DB); err != nil {
+		return err
+	}
+	rows, err := s.hist.read(ctx, r.DB)
+	if err != nil {
+		return err
+	}
+	if err := r.checkEdits(s, rows); err != nil {
+		return err
+	}
+	return fn(s, rows)
+}
+
+func (r *Runner) checkEdits(s *session, rows map[string]historyRow) error {
+	var edits []Edit
+	for _, c := range r.Set.list {
+		row, ok := rows[c.Name]
+		if ok && row.Status == StatusApplied && row.Checksum != c.checksum {
+			edits = append(edits, Edit{Name: c.Name, Applied: row.Checksum, Now: c.checksum, AppliedAt: row.AppliedAt})
+		}
+	}
+	if len(edits) > 0 {
+		return &EditedError{Edited: edits, Table: s.hist.ident()}
+	}
+	return nil
+}
+
+// pending lists the migrations to apply to reach target ("" for all), in
+// order: those without an applied row, failed ones included.
+func (r *Runner) pending(rows map[string]historyRow, target string) ([]*compiled, error) {
+	limit := -1
+	if target != "" {
+		name, err := r.Set.Resolve(target)
+		if err != nil {
+			return nil, err
+		}
+		limit = r.Set.byName[name].number
+	}
+	var out []*compiled
+	for _, c := range r.Set.list {
+		if limit >= 0 && c.number > limit {
+			break
+		}
+		if row, ok := rows[c.Name]; !ok || row.Status != StatusApplied {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// Migrate applies the pending migrations up to and including target (a name
+// or number; "" for all), in order, and returns the names it applied. A
+// migration that fails is recorded as failed and stops the run; the ones
+// before it stay applied.
+func (r *Runner) Migrate(ctx context.Context, target string) ([]string, error) {
+	return r.migrate(ctx, target, false)
+}
+
+// Fake records the pending migrations up to target as applied without
+// running them: for a database whose schema was made some other way.
+func (r *Runner) Fake(ctx context.Context, target string) ([]string, error) {
+	return r.migrate(ctx, target, true)
+}
+
+func (r *Runner) migrate(ctx context.Context, target string, fake bool) ([]string, error) {
+	var done []string
+	err := r.locked(ctx, func(s *session, rows map[string]historyRow) error {
+		todo, err := r.pending(rows, target)
+		if err != nil {
+			return err
+		}
+		for _, c := range todo {
+			if fake {
+				if err := s.hist.record(ctx, r.DB, c.Name, c.checksum, StatusApplied, 0, ""); err != nil {
+					return err
+				}
+				r.logf("Faking %s... OK\n", c.Name)
+			} else if err := r.apply(ctx, s, c); err != nil {
+				return err
+			}
+			done = append(done, c.Name)
+		}
+		return nil
+	})
+	return done, err
+}
+
+func (r *Runner) apply(ctx context.Context, s *session, c *compiled) error {
+	r.logf("Applying %s...", c.Name)
+	start := time.Now()
+	var err error
+	if c.noTx == "" {
+		err = r.DB.RunInTx(ctx, func(ctx context.Context, tx *orm.DB) error {
+			if err := execAll(ctx, tx, c, c.forward, false); err != nil {
+				return err
+			}
+			return s.hist.record(ctx, tx, c.Name, c.checksum, StatusApplied, time.Since(start), "")
+		})
+	} else {
+		err = execAll(ctx, r.DB, c, c.forward, false)
+		if err == nil {
+			err = s.hist.record(ctx, r.DB, c.Name, c.checksum, StatusApplied, time.Since(start), "")
+		}
+	}
+	if err != nil {
+		r.logf(" FAILED\n")
+		// The failure is recorded outside the (rolled back) transaction, and
+		// even if ctx was cancelled: the history must say what happened.
+		rctx := context.WithoutCancel(ctx)
+		if rerr := s.hist.record(rctx, r.DB, c.Name, c.checksum, StatusFailed, time.Since(start), err.Error()); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		return err
+	}
+	r.logf(" OK (%v)\n", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// execAll sends the statements one per Exec: outside a transaction each
+// commits on its own (as CREATE INDEX CONCURRENTLY requires), and an error
+// names its statement.
+func execAll(ctx context.Context, db *orm.DB, c *compiled, stmts []string, backward bool) error {
+	for i, st := range stmts {
+		if _, err := db.Exec(ctx, st); err != nil {
+			return &MigrationError{Name: c.Name, Backward: backward, Statement: st, Index: i + 1,
+				Transactional: c.noTx == "", Err: err}
+		}
+	}
+	return nil
+}
+
+// Rollback unapplies, newest first, every applied migration after target, so
+// that target is the last one applied ("zero" unapplies them all). It checks
+// that each can be reversed before running any, and returns the names it
+// rolled back. Reversing a drop restores the structure, not the data.
+func (r *Runner) Rollback(ctx context.Context, target string) ([]string, error) {
+	return r.rollback(ctx, target, false)
+}
+
+// FakeRollback removes the history rows Rollback would, without running
+// any SQL.
+func (r *Runner) FakeRollback(ctx context.Context, target string) ([]string, error) {
+	return r.rollback(ctx, target, true)
+}
+
+func (r *Runner) rollback(ctx context.Context, target string, fake bool) ([]string, error) {
+	var done []string
+	err := r.locked(ctx, func(s *session, rows map[string]historyRow) error {
+		todo, err := r.toRollBack(rows, target)
+		if err != nil {
+			return err
+		}
+		if !fake {
+			for _, c := range todo {
+				if c.backErr != nil {
+					return fmt.Errorf("migrate: cannot roll back %s: %w", c.Name, c.backErr)
+				}
+			}
+		}
+		for _, c := range todo {
+			if fake {
+				if err := s.hist.remove(ctx, r.DB, c.Name); err != nil {
+					return err
+				}
+				r.logf("Faking the rollback of %s... OK\n", c.Name)
+			} else if err := r.unapply(ctx, s, c); err != nil {
+				return err
+			}
+			done = append(done, c.Name)
+		}
+		return nil
+	})
+	return done, err
+}
+
+func (r *Runner) toRollBack(rows map[string]historyRow, target string) ([]*compiled, error) {
+	limit := -1
+	if target != "zero" {
+		if target == "" {
+			return nil, errors.New(`migrate: rollback needs a target: the migration to return to, or "zero" for none`)
+		}
+		name, err := r.Set.Resolve(target)
+		if err != nil {
+			return nil, err
+		}
+		if row, ok := rows[name]; !ok || row.Status != StatusApplied {
+			return nil, fmt.Errorf("migrate: cannot roll back to %s: it is not applied", name)
+		}
+		limit = r.Set.byName[name].number
+	}
+	for name, row := range rows {
+		if _, known := r.Set.byName[name]; !known && row.Status == StatusApplied {
+			if n, ok := nameNumber(name); ok && n > limit {
+				return nil, fmt.Errorf("migrate: %s is applied but this program has no such migration: roll back with the release that has it", name)
+			}
+		}
+	}
+	var out []*compiled
+	for _, c := range slices.Backward(r.Set.list) {
+		if c.number <= limit {
+			break
+		}
+		if row, ok := rows[c.Name]; ok && row.Status == StatusApplied {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func nameNumber(name string) (int, bool) {
+	m := nameRE.FindStringSubmatch(name)
+	if m == nil {
+		return 0, false
+	}
+	var n int
+	_, err := fmt.Sscan(m[1], &n)
+	return n, err == nil
+}
+
+func (r *Runner) unapply(ctx context.Context, s *session, c *compiled) error {
+	r.logf("Rolling back %s...", c.Name)
+	start := time.Now()
+	var err error
+	if c.noTx == "" {
+		err = r.DB.RunInTx(ctx, func(ctx context.Context, tx *orm.DB) error {
+			if err := execAll(ctx, tx, c, c.backward, true); err != nil {
+				return err
+			}
+			return s.hist.remove(ctx, tx, c.Name)
+		})
+	} else {
+		err = execAll(ctx, r.DB, c, c.backward, true)
+		if err == nil {
+			err = s.hist.remove(ctx, r.DB, c.Name)
+		}
+	}
+	if err != nil {
+		r.logf(" FAILED\n")
+		return err
+	}
+	r.logf(" OK (%v)\n", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// MigrationStatus is one line of Status.
+type MigrationStatus struct {
+	Name string
+	// Status is StatusApplied, StatusFailed, StatusPending, StatusEdited (applied,
+	// but the file changed since) or StatusUnknown (in the history table, but
+	// this program has no such migration).
+	Status    string
+	AppliedAt time.Time // when it was applied or failed
+	Duration  time.Duration
+	Error     string // why it failed
+	Checksum  string // of the file ("" for an unknown migration)
+}
+
+// Status reports every migration of the set and every history row, in
+// order. It takes no lock and changes nothing.
+func (r *Runner) Status(ctx context.Context) ([]MigrationStatus, error) {
+	s, err := r.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.hist.read(ctx, r.DB)
+	if err != nil {
+		return nil, err
+	}
+	var out []MigrationStatus
+	for _, c := range r.Set.list {
+		st := MigrationStatus{Name: c.Name, Status: StatusPending, Checksum: c.checksum}
+		if row, ok := rows[c.Name]; ok {
+			st.Status, st.AppliedAt, st.Duration, st.Error = row.Status, row.AppliedAt, row.Duration, row.Error
+			if row.Status == StatusApplied && row.Checksum != c.checksum {
+				st.Status = StatusEdited
+			}
+		}
+		out = append(out, st)
+	}
+	for name, row := range rows {
+		if _, ok := r.Set.byName[name]; !ok {
+			out = append(out, MigrationStatus{Name: name, Status: StatusUnknown, AppliedAt: row.AppliedAt,
+				Duration: row.Duration, Error: row.Error})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b MigrationStatus) int {
+		na, _ := nameNumber(a.Name)
+		nb, _ := nameNumber(b.Name)
+		return na - nb
+	})
+	return out, nil
+}
+
+// Plan returns the scripts Migrate would run to reach target, without
+// taking the lock or changing anything: what --dry-run prints.
+func (r *Runner) Plan(ctx context.Context, target string) ([]*Script, error) {
+	s, err := r.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.hist.read(ctx, r.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.checkEdits(s, rows); err != nil {
+		return nil, err
+	}
+	todo, err := r.pending(rows, target)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Script
+	for _, c := range todo {
+		sc, _ := r.Set.Script(c.Name)
+		out = append(out, sc)
+	}
+	return out, nil
+}
+
+// RollbackPlan returns the scripts Rollback would run (their Backward SQL
+// applies), newest first, without changing anything.
+func (r *Runner) RollbackPlan(ctx context.Context, target string) ([]*Script, error) {
+	s, err := r.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.hist.read(ctx, r.DB)
+	if err != nil {
+		return nil, err
+	}
+	todo, err := r.toRollBack(rows, target)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Script
+	for _, c := range todo {
+		sc, _ := r.Set.Script(c.Name)
+		out = append(out, sc)
+	}
+	return out, nil
+}
