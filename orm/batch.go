@@ -28,7 +28,7 @@ func (db *DB) RunBatch(ctx context.Context, queries []BatchQuery) error {
 	b := &pgx.Batch{}
 	for i, q := range queries {
 		events[i] = QueryEvent{SQL: q.SQL, Args: q.Args, Batch: len(queries)}
-		if len(db.hooks) > 0 {
+		if db.observed(ctx) {
 			ctx = db.before(ctx, &events[i])
 		}
 		b.Queue(q.SQL, q.Args...)
@@ -43,7 +43,7 @@ func (db *DB) RunBatch(ctx context.Context, queries []BatchQuery) error {
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
-		if len(db.hooks) > 0 {
+		if db.observed(ctx) {
 			events[i].Err = err
 			db.after(ctx, &events[i])
 		}

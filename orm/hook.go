@@ -3,6 +3,8 @@ package orm
 import (
 	"context"
 	"time"
+
+	"github.com/eagerorm/eager/internal/callsite"
 )
 
 // QueryHook observes every statement a DB sends. BeforeQuery may return a
@@ -32,6 +34,8 @@ type QueryEvent struct {
 	// Batch is the number of statements sent in the same round trip (pgx.Batch),
 	// 0 for a statement sent alone.
 	Batch int
+
+	site string // the caller's file:line, found only while a Capture is active
 }
 
 // HookFunc adapts an AfterQuery-only function to a QueryHook.
@@ -43,10 +47,20 @@ func (HookFunc) BeforeQuery(ctx context.Context, _ QueryEvent) context.Context {
 // AfterQuery calls f.
 func (f HookFunc) AfterQuery(ctx context.Context, ev QueryEvent) { f(ctx, ev) }
 
+// observed reports whether anything watches statements run with ctx: a
+// hook on the DB or an active Capture. Unobserved statements skip the event
+// bookkeeping entirely.
+func (db *DB) observed(ctx context.Context) bool {
+	return len(db.hooks) > 0 || CaptureFrom(ctx) != nil
+}
+
 // before runs the hooks' BeforeQuery in order and returns the context the
 // statement runs with.
 func (db *DB) before(ctx context.Context, ev *QueryEvent) context.Context {
 	ev.Start = time.Now()
+	if CaptureFrom(ctx) != nil {
+		ev.site = callsite.Find(1)
+	}
 	for _, h := range db.hooks {
 		ctx = h.BeforeQuery(ctx, *ev)
 	}
@@ -54,10 +68,14 @@ func (db *DB) before(ctx context.Context, ev *QueryEvent) context.Context {
 }
 
 // after completes the event and runs AfterQuery in reverse order, so the
-// outermost hook sees the statement last, as with middleware.
+// outermost hook sees the statement last, as with middleware; then records
+// it in the active capture, if any.
 func (db *DB) after(ctx context.Context, ev *QueryEvent) {
 	ev.Duration = time.Since(ev.Start)
 	for i := len(db.hooks) - 1; i >= 0; i-- {
 		db.hooks[i].AfterQuery(ctx, *ev)
+	}
+	if log := CaptureFrom(ctx); log != nil {
+		log.record(ctx, ev)
 	}
 }

@@ -17,6 +17,8 @@ type Rows struct {
 	ev   QueryEvent
 	n    int64
 	done bool
+	// observed: hooks or a capture watch this statement.
+	observed bool
 }
 
 // Next advances to the next row; at the end it closes the rows.
@@ -44,7 +46,7 @@ func (r *Rows) finish() {
 		return
 	}
 	r.done = true
-	if len(r.db.hooks) == 0 {
+	if !r.observed {
 		return
 	}
 	r.Rows.Close()

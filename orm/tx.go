@@ -76,7 +76,7 @@ func (db *DB) begin(ctx context.Context, txo pgx.TxOptions) (pgx.Tx, error) {
 		}
 		ev.SQL = "SAVEPOINT"
 	}
-	if len(db.hooks) > 0 {
+	if db.observed(ctx) {
 		ctx = db.before(ctx, &ev)
 	}
 	var tx pgx.Tx
@@ -87,7 +87,7 @@ func (db *DB) begin(ctx context.Context, txo pgx.TxOptions) (pgx.Tx, error) {
 		tx, err = db.q.Begin(ctx)
 	}
 	err = translate(err)
-	if len(db.hooks) > 0 {
+	if db.observed(ctx) {
 		ev.Err = err
 		db.after(ctx, &ev)
 	}
@@ -114,7 +114,7 @@ func (db *DB) finishTx(ctx context.Context, tx pgx.Tx, savepoint, commit bool) e
 	if !commit {
 		ctx = context.WithoutCancel(ctx)
 	}
-	if len(db.hooks) > 0 {
+	if db.observed(ctx) {
 		ctx = db.before(ctx, &ev)
 	}
 	var err error
@@ -124,7 +124,7 @@ func (db *DB) finishTx(ctx context.Context, tx pgx.Tx, savepoint, commit bool) e
 		err = tx.Rollback(ctx)
 	}
 	err = translate(err)
-	if len(db.hooks) > 0 {
+	if db.observed(ctx) {
 		ev.Err = err
 		db.after(ctx, &ev)
 	}

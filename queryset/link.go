@@ -1,6 +1,7 @@
 package queryset
 
 import (
+	"reflect"
 	"strconv"
 	"unsafe"
 
@@ -55,7 +56,15 @@ func (q query) LinkedSQL(rel *orm.Relation, keys any, lc relations.LinkContext) 
 		link = qcol(th, rel.ThroughFrom)
 	}
 	st.where = andExprs([]expr{{sql: link + " = ANY(?)", args: []any{keys}}, st.where})
-	cols := append([]string{link}, st.columns(1)...)
+	// Only a many-to-many needs its link key selected: other rows carry it.
+	lead := 0
+	if rel.Kind == orm.ManyToMany {
+		lead = 1
+	}
+	cols := st.columns(lead)
+	if lead == 1 {
+		cols = append([]string{link}, cols...)
+	}
 
 	var b sq.SelectBuilder
 	if q.limit < 0 && q.offset == 0 {
@@ -67,22 +76,28 @@ func (q query) LinkedSQL(rel *orm.Relation, keys any, lc relations.LinkContext) 
 	if err != nil {
 		return "", nil, nil, err
 	}
-	sel := &selection{nodes: st.nodes, lead: 1}
+	sel := &selection{nodes: st.nodes, lead: lead}
 	model := q.model
+	capHint := reflect.ValueOf(keys).Len() // a fair first guess of the row count
 	scan := func(rows pgx.Rows) ([]unsafe.Pointer, []relations.Key, error) {
-		sc := newScanner(sel)
-		var objs []unsafe.Pointer
+		sc := newScanner(sel, capHint)
+		objs := make([]unsafe.Pointer, 0, capHint)
 		var links []relations.Key
+		if lead == 1 {
+			links = make([]relations.Key, 0, capHint)
+		}
 		for rows.Next() {
 			obj := newObject(model)
 			if err := sc.scan(rows, obj); err != nil {
 				return nil, nil, err
 			}
 			objs = append(objs, obj)
-			links = append(links, sc.link)
+			if lead == 1 {
+				links = append(links, sc.link)
+			}
 		}
 		if len(sc.nodes) > 1 {
-			sc.bindNodes(relations.SourceOptions{DB: lc.DB, Multi: len(objs) > 1, Mode: lc.Mode, Loader: defaultLoader,
+			sc.bindNodes(lc.Ctx, objs, relations.SourceOptions{DB: lc.DB, Multi: len(objs) > 1, Mode: lc.Mode, Loader: defaultLoader,
 				Path: lc.Path, PathMulti: lc.PathMulti, Root: lc.Root})
 		}
 		return objs, links, rows.Err()
@@ -111,7 +126,7 @@ func perParent(st *stmt, from, link string, cols []string, limit, offset int, m 
 		}
 		over += o
 	}
-	inner = append(inner, over+`) AS "__rn"`)
+	inner = append(inner, link+` AS "__link"`, over+`) AS "__rn"`)
 	sub := st.selectFromTable(from, inner...).PlaceholderFormat(sq.Question)
 	b := psql.Select(outer...).FromSelect(sub, "sub")
 	if offset > 0 {
@@ -120,5 +135,5 @@ func perParent(st *stmt, from, link string, cols []string, limit, offset int, m 
 	if limit >= 0 {
 		b = b.Where(`"__rn" <= ?`, offset+limit)
 	}
-	return b.OrderBy(`"c0"`, `"__rn"`)
+	return b.OrderBy(`"__link"`, `"__rn"`)
 }

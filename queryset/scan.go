@@ -1,6 +1,7 @@
 package queryset
 
 import (
+	"context"
 	"reflect"
 	"unsafe"
 
@@ -24,7 +25,9 @@ type scanner struct {
 	link  relations.Key      // the lead column of a prefetch statement
 }
 
-func newScanner(sel *selection) *scanner {
+// newScanner prepares to read sel's rows; hint is the expected row count,
+// to size the lists of related objects once.
+func newScanner(sel *selection, hint int) *scanner {
 	n := sel.lead
 	for _, nd := range sel.nodes {
 		n += len(nd.model.Columns)
@@ -32,6 +35,9 @@ func newScanner(sel *selection) *scanner {
 	sc := &scanner{nodes: sel.nodes, lead: sel.lead, dest: make([]any, n), objs: make([]unsafe.Pointer, len(sel.nodes))}
 	if len(sel.nodes) > 1 {
 		sc.seen = make([][]unsafe.Pointer, len(sel.nodes))
+		for k := 1; k < len(sc.seen); k++ {
+			sc.seen[k] = make([]unsafe.Pointer, 0, hint)
+		}
 	}
 	if sel.lead == 1 {
 		sc.dest[0] = &sc.link
@@ -91,24 +97,37 @@ func newObject(m *orm.Model) unsafe.Pointer { return reflect.New(m.Type).UnsafeP
 
 // bind records the result set of rows (and of their SelectRelated objects)
 // so that each row knows its peers, its database and its load mode.
-func (sc *scanner) bind(rows []unsafe.Pointer, o relations.SourceOptions) {
+func (sc *scanner) bind(ctx context.Context, rows []unsafe.Pointer, o relations.SourceOptions) {
 	o.Rows = rows
 	relations.NewSource(o)
-	sc.bindNodes(o)
+	sc.bindNodes(ctx, rows, o)
 }
 
-// bindNodes records the result sets of the SelectRelated objects; o
-// describes the rows they hang from.
-func (sc *scanner) bindNodes(o relations.SourceOptions) {
-	base := o.Path
+// bindNodes records the result sets of the SelectRelated objects hanging
+// from rows; o describes rows. Under a capture, each SelectRelated path is
+// recorded as an eager load, to report it if nothing reads it.
+func (sc *scanner) bindNodes(ctx context.Context, rows []unsafe.Pointer, o relations.SourceOptions) {
+	if len(sc.nodes) < 2 {
+		return
+	}
+	track := orm.CaptureFrom(ctx) != nil
 	for k := 1; k < len(sc.nodes); k++ {
 		n := sc.nodes[k]
 		no := o
 		no.Model, no.Rows, no.Path = n.model, sc.seen[k], n.path
-		if base != "" {
-			no.Path = base + "__" + n.path
+		if o.Path != "" {
+			no.Path = o.Path + "__" + n.path
 		}
 		relations.NewSource(no)
-		sc.seen[k] = nil
+		if track {
+			parents := rows
+			if n.parent > 0 {
+				parents = sc.seen[n.parent]
+			}
+			relations.TrackEager(ctx, parents, n.field, no.Path, "SelectRelated", o.Root)
+		}
+	}
+	for k := 1; k < len(sc.seen); k++ {
+		sc.seen[k] = sc.seen[k][len(sc.seen[k]):] // the next chunk's objects go to fresh memory: these are peers now
 	}
 }

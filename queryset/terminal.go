@@ -53,7 +53,7 @@ func (q query) rows(ctx context.Context, alloc func() unsafe.Pointer, multi bool
 		capHint = q.limit
 	}
 	out := make([]unsafe.Pointer, 0, capHint)
-	sc := newScanner(sel)
+	sc := newScanner(sel, capHint)
 	for rows.Next() {
 		obj := alloc()
 		if err := sc.scan(rows, obj); err != nil {
@@ -88,13 +88,13 @@ func (q query) finish(ctx context.Context, db *orm.DB, sc *scanner, rows []unsaf
 	}
 	mode := q.loadMode(ctx)
 	if len(q.model.Relations) > 0 || len(sc.nodes) > 1 {
-		sc.bind(rows, relations.SourceOptions{DB: db, Model: q.model, Multi: multi, Mode: mode, Loader: defaultLoader, Root: q.model.Name})
+		sc.bind(ctx, rows, relations.SourceOptions{DB: db, Model: q.model, Multi: multi, Mode: mode, Loader: defaultLoader, Root: q.model.Name})
 	}
 	if len(q.prefetch) == 0 {
 		return nil
 	}
 	err := relations.Prefetch(ctx, q.model, rows, q.prefetch,
-		relations.PrefetchOptions{DB: db, Loader: defaultLoader, Mode: mode, Root: q.model.Name})
+		relations.PrefetchOptions{DB: db, Loader: defaultLoader, Mode: mode, Root: q.model.Name, Track: true})
 	if err != nil {
 		return q.wrap(err)
 	}
@@ -148,7 +148,7 @@ func (q query) iterStream(ctx context.Context, sel *selection, chunk int, alloc 
 		return q.wrap(err)
 	}
 	defer rows.Close()
-	sc := newScanner(sel)
+	sc := newScanner(sel, min(chunk, 1024))
 	for {
 		buf := make([]unsafe.Pointer, 0, min(chunk, 1024)) // a new slice: the last chunk's rows keep theirs as peers
 		for len(buf) < chunk && rows.Next() {
@@ -186,7 +186,7 @@ func (q query) iterCursor(ctx context.Context, cur *orm.DB, sel *selection, chun
 		return q.wrap(err)
 	}
 	fetch := "FETCH FORWARD " + strconv.Itoa(chunk) + " FROM " + name
-	sc := newScanner(sel)
+	sc := newScanner(sel, min(chunk, 1024))
 	for {
 		rows, err := cur.Query(ctx, fetch)
 		if err != nil {

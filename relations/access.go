@@ -3,12 +3,10 @@ package relations
 import (
 	"context"
 	"fmt"
-	"path/filepath"
-	"runtime"
 	"strconv"
-	"strings"
 	"unsafe"
 
+	"github.com/eagerorm/eager/internal/callsite"
 	"github.com/eagerorm/eager/orm"
 )
 
@@ -20,6 +18,9 @@ func (b *binding) access(ctx context.Context, row unsafe.Pointer) error {
 	mode := src.mode
 	if orm.LazyAllowed(ctx) {
 		mode = orm.Lazy
+	}
+	if orm.CaptureFrom(ctx) != nil {
+		ctx = orm.WithLoadInfo(ctx, b.loadInfo(mode))
 	}
 	switch mode {
 	case orm.StrictAll:
@@ -45,46 +46,35 @@ func (s *Source) prefetchOptions() PrefetchOptions {
 	return PrefetchOptions{DB: s.db, Loader: s.loader, Mode: s.mode, Path: s.path, PathMulti: s.pathMulti, Root: s.root}
 }
 
-func (b *binding) lazyLoadError(mode orm.LoadMode) *orm.LazyLoadError {
+// fix is the QuerySet call that would have loaded the relation eagerly:
+// SelectRelated for a path of to-one relations, PrefetchRelated otherwise.
+func (b *binding) fix() string {
 	src, f := b.src, b.field
 	path := f.Name
 	if src.path != "" {
 		path = src.path + "__" + f.Name
 	}
-	fix := ".SelectRelated(" + strconv.Quote(path) + ")"
 	if src.pathMulti || f.Rel.Multi() {
-		fix = ".PrefetchRelated(" + strconv.Quote(path) + ")"
+		return ".PrefetchRelated(" + strconv.Quote(path) + ")"
 	}
+	return ".SelectRelated(" + strconv.Quote(path) + ")"
+}
+
+func (b *binding) lazyLoadError(mode orm.LoadMode) *orm.LazyLoadError {
+	src, f := b.src, b.field
 	return &orm.LazyLoadError{Model: src.model.Name, Relation: f.Name, Kind: f.Rel.Kind, Peers: len(src.rows),
-		Mode: mode, Site: callSite(), Fix: fix, Root: src.root}
+		Mode: mode, Site: callSite(), Fix: b.fix(), Root: src.root}
 }
 
-// callSite is the file:line of the first caller outside eager's own packages:
-// the line of user code that made the access.
-func callSite() string {
-	pcs := make([]uintptr, 32)
-	n := runtime.Callers(2, pcs)
-	frames := runtime.CallersFrames(pcs[:n])
-	for {
-		fr, more := frames.Next()
-		if !internalFrame(fr.Function) {
-			return filepath.Base(filepath.Dir(fr.File)) + "/" + filepath.Base(fr.File) + ":" + strconv.Itoa(fr.Line)
-		}
-		if !more {
-			return ""
-		}
+func (b *binding) loadInfo(mode orm.LoadMode) *orm.LoadInfo {
+	kind := "lazy"
+	if mode == orm.FetchPeers && b.src.multi {
+		kind = "peers"
 	}
+	return &orm.LoadInfo{Kind: kind, Model: b.src.model.Name, Relation: b.field.Name, Fix: b.fix(), Root: b.src.root}
 }
 
-func internalFrame(fn string) bool {
-	for _, p := range []string{"github.com/eagerorm/eager/relations.", "github.com/eagerorm/eager/orm.",
-		"github.com/eagerorm/eager/queryset.", "runtime."} {
-		if strings.HasPrefix(fn, p) {
-			return true
-		}
-	}
-	return false
-}
+func callSite() string { return callsite.Find(1) }
 
 // errNotBound is the error for an unloaded relation of a row that was not
 // read through a DB (built in Go, or inserted): there is nothing to load it with.

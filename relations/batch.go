@@ -1,6 +1,7 @@
 package relations
 
 import (
+	"context"
 	"reflect"
 	"unsafe"
 
@@ -24,7 +25,7 @@ type load struct {
 	links   []Key
 }
 
-func newLoad(node *prefetchNode, parents []unsafe.Pointer, o PrefetchOptions) (*load, error) {
+func newLoad(ctx context.Context, node *prefetchNode, parents []unsafe.Pointer, o PrefetchOptions) (*load, error) {
 	f := node.field
 	ld := &load{node: node, o: o, rel: f.Rel, mode: o.Mode}
 	seen := make(map[unsafe.Pointer]struct{}, len(parents))
@@ -66,7 +67,7 @@ func newLoad(node *prefetchNode, parents []unsafe.Pointer, o PrefetchOptions) (*
 	}
 	var err error
 	ld.sql, ld.args, ld.scan, err = q.LinkedSQL(f.Rel, ld.keys.array(),
-		LinkContext{DB: o.DB, Mode: ld.mode, Path: node.path, PathMulti: node.multi, Root: o.Root})
+		LinkContext{Ctx: ctx, DB: o.DB, Mode: ld.mode, Path: node.path, PathMulti: node.multi, Root: o.Root})
 	if err != nil {
 		return nil, err
 	}
@@ -100,48 +101,45 @@ func (ld *load) statement() (orm.BatchQuery, bool) {
 	}}, true
 }
 
+// linkOf is the link key of loaded row j: the join table's source column
+// (read by the statement) for a many-to-many, else read from the row itself:
+// its primary key for a forward relation, the foreign key pointing back for a
+// reverse one.
+func (ld *load) linkOf(j int) (int64, any, bool) {
+	rel := ld.rel
+	switch rel.Kind {
+	case orm.ManyToMany:
+		k := &ld.links[j].key
+		return k.i, k.other, k.valid
+	case orm.ForeignKey, orm.OneToOne:
+		i, other := pkOf(ld.objs[j], rel.Target.PK)
+		return i, other, true
+	}
+	k := keyAt(ld.objs[j], rel.Remote)
+	return k.i, k.other, k.valid
+}
+
 // assign hands the loaded rows to their parents and returns every child row
 // (newly loaded or already there), the parents of the next level.
 func (ld *load) assign() []unsafe.Pointer {
 	f := ld.node.field
 	rel := f.Rel
-	idx := newKeyIndex(ld.links)
 	switch rel.Kind {
 	case orm.ForeignKey, orm.OneToOne:
-		for _, p := range ld.parents {
-			k := keyAt(p, f)
-			if !k.valid {
-				continue
+		// Several parents may share one key: index the loaded rows by key.
+		byKey := newPtrIndex(len(ld.objs))
+		for j, obj := range ld.objs {
+			if i, other, ok := ld.linkOf(j); ok {
+				byKey.put(i, other, obj)
 			}
-			var obj unsafe.Pointer
-			if at := idx.lookup(k.i, k.other); len(at) > 0 {
-				obj = ld.objs[at[0]]
-			}
-			SetOne(p, f, obj)
 		}
-	case orm.ReverseOneToOne:
 		for _, p := range ld.parents {
-			var obj unsafe.Pointer
-			if at := idx.lookup(pkOf(p, f.Model.PK)); len(at) > 0 {
-				obj = ld.objs[at[0]]
-				if !Loaded(obj, rel.Remote) {
-					SetOne(obj, rel.Remote, p)
-				}
+			if k := keyAt(p, f); k.valid {
+				SetOne(p, f, byKey.get(k.i, k.other))
 			}
-			SetOne(p, f, obj)
 		}
-	case orm.Many, orm.ManyToMany:
-		for _, p := range ld.parents {
-			at := idx.lookup(pkOf(p, f.Model.PK))
-			items := make([]unsafe.Pointer, len(at))
-			for i, j := range at {
-				items[i] = ld.objs[j]
-				if rel.Kind == orm.Many && !Loaded(items[i], rel.Remote) {
-					SetOne(items[i], rel.Remote, p) // the child's way back needs no query
-				}
-			}
-			SetMany(p, f, items)
-		}
+	default:
+		ld.assignToParents()
 	}
 	children := ld.objs
 	if rel.Kind == orm.ForeignKey || rel.Kind == orm.OneToOne {
@@ -167,6 +165,72 @@ func (ld *load) assign() []unsafe.Pointer {
 		}
 	}
 	return distinct(all)
+}
+
+// assignToParents distributes the rows of a reverse or many-to-many load
+// among their parents (unique by primary key). A counting pass sizes each
+// parent's list exactly, and all lists share one backing array: two
+// allocations whatever the number of parents.
+func (ld *load) assignToParents() {
+	f := ld.node.field
+	rel := f.Rel
+	// Parents are distinct objects, but two may have the same key (the same
+	// row reached twice through SelectRelated): they share one group.
+	groupOf := newIntIndex(len(ld.parents))
+	group := make([]int32, len(ld.parents))
+	groups := int32(0)
+	for pi, p := range ld.parents {
+		i, other := pkOf(p, f.Model.PK)
+		g, seen := groupOf.get(i, other)
+		if !seen {
+			g = groups
+			groups++
+			groupOf.put(i, other, g)
+		}
+		group[pi] = g
+	}
+	owner := make([]int32, len(ld.objs))
+	start := make([]int32, groups+1)
+	for j := range ld.objs {
+		owner[j] = -1
+		if i, other, ok := ld.linkOf(j); ok {
+			if g, found := groupOf.get(i, other); found {
+				owner[j] = g
+				start[g+1]++
+			}
+		}
+	}
+	for g := int32(1); g <= groups; g++ {
+		start[g] += start[g-1] // start[g] is where group g's rows begin
+	}
+	backing := make([]unsafe.Pointer, start[groups])
+	next := append([]int32(nil), start[:groups]...)
+	for j, g := range owner {
+		if g >= 0 {
+			backing[next[g]] = ld.objs[j]
+			next[g]++
+		}
+	}
+	for pi, p := range ld.parents {
+		g := group[pi]
+		items := backing[start[g]:start[g+1]:start[g+1]]
+		if rel.Kind == orm.ReverseOneToOne {
+			var obj unsafe.Pointer
+			if len(items) > 0 {
+				obj = items[0]
+			}
+			SetOne(p, f, obj)
+		} else {
+			SetMany(p, f, items)
+		}
+		if rel.Kind == orm.Many || rel.Kind == orm.ReverseOneToOne {
+			for _, child := range items {
+				if !Loaded(child, rel.Remote) {
+					SetOne(child, rel.Remote, p) // the child's way back needs no query
+				}
+			}
+		}
+	}
 }
 
 func distinct(ptrs []unsafe.Pointer) []unsafe.Pointer {
@@ -279,35 +343,56 @@ func collectAs[T any](vals []any) any {
 	return out
 }
 
-// keyIndex finds the rows with a given link key.
-type keyIndex struct {
-	ints   map[int64][]int32
-	others map[any][]int32
+// intIndex maps keys to an int32; ptrIndex maps keys to a row. Integer
+// keys, the common case, use a map without boxing.
+type intIndex struct {
+	ints   map[int64]int32
+	others map[any]int32
 }
 
-func newKeyIndex(links []Key) keyIndex {
-	idx := keyIndex{ints: make(map[int64][]int32, len(links))}
-	for j := range links {
-		k := &links[j].key
-		if !k.valid {
-			continue
-		}
-		if k.other == nil {
-			idx.ints[k.i] = append(idx.ints[k.i], int32(j))
-			continue
-		}
-		if idx.others == nil {
-			idx.others = map[any][]int32{}
-		}
-		o := normalize(k.other)
-		idx.others[o] = append(idx.others[o], int32(j))
-	}
-	return idx
-}
+func newIntIndex(n int) intIndex { return intIndex{ints: make(map[int64]int32, n)} }
 
-func (idx keyIndex) lookup(i int64, other any) []int32 {
+func (x *intIndex) put(i int64, other any, v int32) {
 	if other == nil {
-		return idx.ints[i]
+		x.ints[i] = v
+		return
 	}
-	return idx.others[normalize(other)]
+	if x.others == nil {
+		x.others = map[any]int32{}
+	}
+	x.others[normalize(other)] = v
+}
+
+func (x *intIndex) get(i int64, other any) (int32, bool) {
+	if other == nil {
+		v, ok := x.ints[i]
+		return v, ok
+	}
+	v, ok := x.others[normalize(other)]
+	return v, ok
+}
+
+type ptrIndex struct {
+	ints   map[int64]unsafe.Pointer
+	others map[any]unsafe.Pointer
+}
+
+func newPtrIndex(n int) ptrIndex { return ptrIndex{ints: make(map[int64]unsafe.Pointer, n)} }
+
+func (x *ptrIndex) put(i int64, other any, p unsafe.Pointer) {
+	if other == nil {
+		x.ints[i] = p
+		return
+	}
+	if x.others == nil {
+		x.others = map[any]unsafe.Pointer{}
+	}
+	x.others[normalize(other)] = p
+}
+
+func (x *ptrIndex) get(i int64, other any) unsafe.Pointer {
+	if other == nil {
+		return x.ints[i]
+	}
+	return x.others[normalize(other)]
 }

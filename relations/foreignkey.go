@@ -95,6 +95,7 @@ func (r *OneToOne[T]) Get(ctx context.Context) (*T, error) { return r.get(ctx, f
 
 func (r *toOne[T]) get(ctx context.Context, foreignKey bool) (*T, error) {
 	if r.loaded {
+		r.b.markUsed()
 		return r.obj, nil
 	}
 	b := r.b

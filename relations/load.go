@@ -31,6 +31,9 @@ type PrefetchOptions struct {
 	Path      string
 	PathMulti bool
 	Root      string
+	// Track records the loads in the context's capture as eager loads (for
+	// PrefetchRelated; not for lazy or FetchPeers loads).
+	Track bool
 }
 
 // Prefetch loads lookups for rows (structs of model m): one statement per
@@ -55,7 +58,7 @@ func Prefetch(ctx context.Context, m *orm.Model, rows []unsafe.Pointer, lookups 
 		var loads []*load
 		var batch []orm.BatchQuery
 		for _, lv := range current {
-			ld, err := newLoad(lv.node, lv.parents, o)
+			ld, err := newLoad(ctx, lv.node, lv.parents, o)
 			if err != nil {
 				return err
 			}
@@ -70,6 +73,9 @@ func Prefetch(ctx context.Context, m *orm.Model, rows []unsafe.Pointer, lookups 
 		var next []level
 		for _, ld := range loads {
 			children := ld.assign()
+			if ld.o.Track {
+				TrackEager(ctx, append(ld.parents, ld.done...), ld.node.field, ld.node.path, "PrefetchRelated", o.Root)
+			}
 			if len(children) == 0 {
 				continue
 			}

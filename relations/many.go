@@ -54,6 +54,7 @@ func (r *toMany[T]) Set(items []*T) { r.items, r.loaded = items, true }
 // an empty slice, never an error.
 func (r *toMany[T]) All(ctx context.Context) ([]*T, error) {
 	if r.loaded {
+		r.b.markUsed()
 		return r.items, nil
 	}
 	b := r.b

@@ -1,6 +1,7 @@
 package relations
 
 import (
+	"context"
 	"unsafe"
 
 	"github.com/eagerorm/eager/orm"
@@ -17,9 +18,10 @@ type Query interface {
 	QueryModel() *orm.Model
 	// LinkedSQL compiles the query restricted to rows linked through rel (a
 	// relation of the parent model, pointing at QueryModel) to keys, one array
-	// parameter. The statement's first column is each row's link key: the
-	// primary key for a forward relation, the foreign key pointing back for a
-	// reverse one, the join table's source column for a many-to-many.
+	// parameter. For a many-to-many, the statement's first column is the join
+	// table's source column (each row's link key), which scan returns in
+	// links; other relations find the key in the row itself (its primary
+	// key, or its foreign key back) and scan returns no links.
 	// lc describes the load, for the rows' own result sets.
 	LinkedSQL(rel *orm.Relation, keys any, lc LinkContext) (sql string, args []any, scan ScanFunc, err error)
 	// Lookups are the query's own PrefetchRelated, loaded below its rows.
@@ -32,6 +34,7 @@ type Query interface {
 // their own relations with, the load mode, and their path from the root
 // QuerySet (for strict-mode messages).
 type LinkContext struct {
+	Ctx       context.Context // the load's context (its capture sees nested eager loads)
 	DB        *orm.DB
 	Mode      orm.LoadMode
 	Path      string
@@ -39,8 +42,8 @@ type LinkContext struct {
 	Root      string
 }
 
-// ScanFunc reads the rows of a LinkedSQL statement: each row's link key and
-// the row itself (a pointer to a new struct of the query's model).
+// ScanFunc reads the rows of a LinkedSQL statement: each row (a pointer to
+// a new struct of the query's model) and, for a many-to-many, its link key.
 type ScanFunc func(rows pgx.Rows) (objs []unsafe.Pointer, links []Key, err error)
 
 // Loader supplies the query for a relation loaded without a custom one

@@ -1,7 +1,9 @@
 package relations
 
 import (
+	"context"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/eagerorm/eager/orm"
@@ -19,6 +21,17 @@ type state struct {
 type binding struct {
 	src   *Source
 	field *orm.Field
+	// used records that some row's loaded relation was read, for the
+	// capture report's list of eager loads nobody used.
+	used atomic.Bool
+}
+
+// markUsed notes a read of a loaded relation; the check keeps the common
+// repeated read from writing to shared memory.
+func (b *binding) markUsed() {
+	if b != nil && !b.used.Load() {
+		b.used.Store(true)
+	}
 }
 
 // The layouts the loaders write through: toOne[T] and toMany[T] with T
@@ -69,9 +82,16 @@ type SourceOptions struct {
 	Root      string
 }
 
+// trackPeers is switched off only by benchmarks, to measure what recording
+// result sets costs.
+var trackPeers = true
+
 // NewSource records a result set and binds every row's relation fields to
 // it. Package queryset calls it for each result it reads.
 func NewSource(o SourceOptions) *Source {
+	if !trackPeers {
+		return nil
+	}
 	s := &Source{db: o.DB, model: o.Model, rows: o.Rows, multi: o.Multi, mode: o.Mode, loader: o.Loader,
 		path: o.Path, pathMulti: o.PathMulti, root: o.Root}
 	if s.root == "" {
@@ -83,7 +103,7 @@ func NewSource(o SourceOptions) *Source {
 	}
 	s.bindings = make([]binding, len(rels))
 	for i, f := range rels {
-		s.bindings[i] = binding{src: s, field: f}
+		s.bindings[i].src, s.bindings[i].field = s, f
 	}
 	for _, row := range o.Rows {
 		for i, f := range rels {
@@ -121,3 +141,33 @@ func SetMany(row unsafe.Pointer, f *orm.Field, items []unsafe.Pointer) {
 
 // keyAt returns the key held by forward relation f of the row.
 func keyAt(row unsafe.Pointer, f *orm.Field) *key { return &(*toOneRaw)(fieldAt(row, f)).key }
+
+// TrackEager records, in the active capture of ctx, that relation f of
+// parents was loaded eagerly (via "SelectRelated" or "PrefetchRelated", at
+// path from the root QuerySet), so the report can list it if no code reads
+// it. Without a capture it does nothing.
+func TrackEager(ctx context.Context, parents []unsafe.Pointer, f *orm.Field, path, via, root string) {
+	log := orm.CaptureFrom(ctx)
+	if log == nil || len(parents) == 0 {
+		return
+	}
+	seen := map[*binding]struct{}{}
+	var bs []*binding
+	for _, p := range parents {
+		if b := (*state)(fieldAt(p, f)).b; b != nil {
+			if _, ok := seen[b]; !ok {
+				seen[b] = struct{}{}
+				bs = append(bs, b)
+			}
+		}
+	}
+	log.AddEagerLoad(orm.EagerLoad{Via: via, Path: path, Root: root, Model: f.Model.Name, Relation: f.Name},
+		func() bool {
+			for _, b := range bs {
+				if b.used.Load() {
+					return true
+				}
+			}
+			return false
+		})
+}

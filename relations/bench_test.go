@@ -1,0 +1,177 @@
+package relations_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/eagerorm/eager/internal/pgtest"
+	"github.com/eagerorm/eager/orm"
+	"github.com/eagerorm/eager/queryset"
+	"github.com/eagerorm/eager/relations"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// The benchmark shop: 500 customers with 10 orders each.
+type benchCustomer struct {
+	ID     int64                      `db:"id" orm:"pk"`
+	Name   string                     `db:"name"`
+	Email  string                     `db:"email"`
+	Orders relations.Many[benchOrder] `orm:"reverse:Customer"`
+}
+
+func (benchCustomer) TableName() string { return "bench_customer" }
+
+type benchOrder struct {
+	ID        int64                               `db:"id" orm:"pk"`
+	Customer  relations.ForeignKey[benchCustomer] `db:"customer_id"`
+	Status    string                              `db:"status"`
+	Total     float64                             `db:"total" orm:"type:numeric(12,2)"`
+	CreatedAt time.Time                           `db:"created_at"`
+}
+
+func (benchOrder) TableName() string { return "bench_order" }
+
+// The hand-written side: plain structs and pointers.
+type rawCustomer struct {
+	ID     int64
+	Name   string
+	Email  string
+	Orders []*rawOrder
+}
+
+type rawOrder struct {
+	ID         int64
+	CustomerID int64
+	Status     string
+	Total      float64
+	CreatedAt  time.Time
+	Customer   *rawCustomer
+}
+
+const benchShopDDL = `
+CREATE TABLE bench_customer (id bigint PRIMARY KEY, name text NOT NULL, email text NOT NULL);
+CREATE TABLE bench_order (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES bench_customer,
+	status text NOT NULL, total numeric(12,2) NOT NULL, created_at timestamptz NOT NULL);
+CREATE INDEX ON bench_order (customer_id);
+INSERT INTO bench_customer SELECT i, 'customer ' || i, 'c' || i || '@example.com' FROM generate_series(1, 500) i;
+INSERT INTO bench_order SELECT i, 1 + i % 500, CASE WHEN i % 3 = 0 THEN 'paid' ELSE 'open' END, (i * 3.17)::numeric(12,2),
+	'2024-01-01'::timestamptz + i * interval '1 minute' FROM generate_series(1, 5000) i;
+ANALYZE bench_customer; ANALYZE bench_order;`
+
+func benchShop(b *testing.B) (*pgxpool.Pool, *orm.DB) {
+	tdb := pgtest.New(b)
+	if _, err := tdb.Pool.Exec(context.Background(), benchShopDDL); err != nil {
+		b.Fatal(err)
+	}
+	return tdb.Pool, orm.New(tdb.Pool)
+}
+
+// BenchmarkSelectRelated: 500 orders with their customer in one JOIN.
+// impl=eager-nopeers switches off result-set recording, so the two eager
+// rows measure what peer tracking costs.
+func BenchmarkSelectRelated(b *testing.B) {
+	ctx := context.Background()
+	pool, db := benchShop(b)
+	b.Run("impl=pgx", func(b *testing.B) {
+		b.ReportAllocs()
+		dest := make([]any, 8)
+		for b.Loop() {
+			rows, err := pool.Query(ctx, `SELECT o.id, o.customer_id, o.status, o.total, o.created_at, c.id, c.name, c.email
+				FROM bench_order o JOIN bench_customer c ON c.id = o.customer_id ORDER BY o.id LIMIT 500`)
+			if err != nil {
+				b.Fatal(err)
+			}
+			out := make([]*rawOrder, 0, 500)
+			for rows.Next() {
+				o, c := new(rawOrder), new(rawCustomer)
+				dest[0], dest[1], dest[2], dest[3], dest[4] = &o.ID, &o.CustomerID, &o.Status, &o.Total, &o.CreatedAt
+				dest[5], dest[6], dest[7] = &c.ID, &c.Name, &c.Email
+				if err := rows.Scan(dest...); err != nil {
+					b.Fatal(err)
+				}
+				o.Customer = c
+				out = append(out, o)
+			}
+			if rows.Err() != nil || len(out) != 500 {
+				b.Fatal(rows.Err(), len(out))
+			}
+		}
+	})
+	eager := func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			out, err := queryset.New[benchOrder](db).SelectRelated("customer").OrderBy("id").Limit(500).All(ctx)
+			if err != nil || len(out) != 500 {
+				b.Fatal(err, len(out))
+			}
+		}
+	}
+	b.Run("impl=eager", eager)
+	b.Run("impl=eager-nopeers", func(b *testing.B) {
+		defer relations.SetPeerTracking(false)()
+		eager(b)
+	})
+}
+
+// BenchmarkPrefetchRelated: 500 customers and their 5,000 orders in two
+// statements, the second keyed by one array (= ANY($1)).
+func BenchmarkPrefetchRelated(b *testing.B) {
+	ctx := context.Background()
+	pool, db := benchShop(b)
+	b.Run("impl=pgx", func(b *testing.B) {
+		b.ReportAllocs()
+		dest := make([]any, 5)
+		for b.Loop() {
+			rows, err := pool.Query(ctx, `SELECT id, name, email FROM bench_customer ORDER BY id`)
+			if err != nil {
+				b.Fatal(err)
+			}
+			customers := make([]*rawCustomer, 0, 500)
+			byID := make(map[int64]*rawCustomer, 500)
+			ids := make([]int64, 0, 500)
+			for rows.Next() {
+				c := new(rawCustomer)
+				if err := rows.Scan(&c.ID, &c.Name, &c.Email); err != nil {
+					b.Fatal(err)
+				}
+				customers = append(customers, c)
+				byID[c.ID] = c
+				ids = append(ids, c.ID)
+			}
+			rows, err = pool.Query(ctx, `SELECT id, customer_id, status, total, created_at FROM bench_order WHERE customer_id = ANY($1)`, ids)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			for rows.Next() {
+				o := new(rawOrder)
+				dest[0], dest[1], dest[2], dest[3], dest[4] = &o.ID, &o.CustomerID, &o.Status, &o.Total, &o.CreatedAt
+				if err := rows.Scan(dest...); err != nil {
+					b.Fatal(err)
+				}
+				c := byID[o.CustomerID]
+				o.Customer = c
+				c.Orders = append(c.Orders, o)
+				n++
+			}
+			if rows.Err() != nil || n != 5000 || len(customers) != 500 {
+				b.Fatal(rows.Err(), n)
+			}
+		}
+	})
+	eager := func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			out, err := queryset.New[benchCustomer](db).PrefetchRelated("orders").OrderBy("id").All(ctx)
+			if err != nil || len(out) != 500 {
+				b.Fatal(err, len(out))
+			}
+		}
+	}
+	b.Run("impl=eager", eager)
+	b.Run("impl=eager-nopeers", func(b *testing.B) {
+		defer relations.SetPeerTracking(false)()
+		eager(b)
+	})
+}
