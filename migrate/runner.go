@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -367,8 +368,7 @@ func nameNumber(name string) (int, bool) {
 	if m == nil {
 		return 0, false
 	}
-	var n int
-	_, err := fmt.Sscan(m[1], &n)
+	n, err := strconv.Atoi(m[1])
 	return n, err == nil
 }
 
