@@ -19,6 +19,7 @@ import (
 
 	"github.com/eagerorm/eager/internal/pgserver"
 	"github.com/eagerorm/eager/orm"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Option configures Main and Run.
@@ -416,7 +417,13 @@ func (c *command) runner(ctx context.Context) (r *Runner, close func(), err erro
 	if dsn == "" {
 		dsn = pgserver.ConfiguredDSN()
 	}
-	db, err := orm.Open(ctx, dsn)
+	// Naming the connections shows the runner in pg_stat_activity, and in
+	// the message of another runner waiting for its lock.
+	db, err := orm.Open(ctx, dsn, orm.WithPoolConfig(func(pc *pgxpool.Config) {
+		if _, set := pc.ConnConfig.RuntimeParams["application_name"]; !set {
+			pc.ConnConfig.RuntimeParams["application_name"] = "eager migrate"
+		}
+	}))
 	if err != nil {
 		return nil, nil, fmt.Errorf("migrate: %w", err)
 	}
@@ -521,6 +528,9 @@ func (c *command) status(ctx context.Context, _ []string) error {
 	if err != nil {
 		return err
 	}
+	if sess, err := r.open(ctx); err == nil {
+		c.printf("Schema %s, history in %s:\n", sess.hist.schema, sess.hist.ident())
+	}
 	if len(st) == 0 {
 		c.printf("No migrations.\n")
 		return nil
@@ -541,8 +551,7 @@ func (c *command) status(ctx context.Context, _ []string) error {
 		case StatusFailed:
 			line += fmt.Sprintf("  %s: %s", s.AppliedAt.Local().Format("2006-01-02 15:04:05"), firstLine(s.Error))
 		case StatusEdited:
-			line += fmt.Sprintf("  the file changed after it was applied on %s (file checksum %s)",
-				s.AppliedAt.Local().Format("2006-01-02 15:04:05"), s.Checksum)
+			line += fmt.Sprintf("  the file changed after it was applied on %s", s.AppliedAt.Local().Format("2006-01-02 15:04:05"))
 		case StatusUnknown:
 			line += "  in the history table, but not in this program"
 		}

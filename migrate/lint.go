@@ -142,7 +142,7 @@ func (l *linter) check(i int, op Operation, before *State) {
 }
 
 // renameHint suggests RenameColumn when the same migration adds one column
-// of the same type to the table: makemigrations cannot tell a rename from a
+// of the same type and nullability to the table: makemigrations cannot tell a rename from a
 // drop and an add, and the person reading the warning can.
 func (l *linter) renameHint(op DropColumn, before *State) string {
 	t, ok := before.Table(op.Table)
@@ -155,7 +155,7 @@ func (l *linter) renameHint(op DropColumn, before *State) string {
 	}
 	var match []string
 	for _, ac := range l.added {
-		if ac.Table == op.Table && sameType(ac.Column.Type, old.Type) {
+		if ac.Table == op.Table && sameType(ac.Column.Type, old.Type) && ac.Column.Null == old.Null {
 			match = append(match, ac.Column.Name)
 		}
 	}

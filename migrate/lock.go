@@ -122,6 +122,9 @@ func (r *Runner) lockHolder(ctx context.Context, db *orm.DB, key int64) string {
 		FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
 		WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.objsubid = 1
 		  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`, hi, lo).Scan(&pid, &app, &since)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "its holder has just released it"
+	}
 	if err != nil {
 		return "held by another session"
 	}

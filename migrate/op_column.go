@@ -42,7 +42,9 @@ func (AddColumn) noTx() string { return "" }
 // DropColumn drops a column, and with it (as PostgreSQL does) the indexes and
 // constraints of its table that cover it; a foreign key from another table
 // that references it must be dropped first. Reversing it re-adds the column
-// and those indexes and constraints, without the data.
+// and those indexes and constraints, without the data: a NOT NULL column of
+// a common type without a default is refilled with its type's zero value
+// (”, 0, false, '{}').
 type DropColumn struct {
 	Table  string
 	Column string
@@ -113,7 +115,19 @@ func (op DropColumn) backward(before *State) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	stmts := []string{alterTable(op.Table, "ADD COLUMN "+columnSQL(*c))}
+	var stmts []string
+	if zero, ok := zeroValue(c.Type); ok && !c.Null && c.Default == "" && !c.Identity {
+		// The data is gone; the structure can come back. A NOT NULL column
+		// without a default cannot be added to a table with rows, so it is
+		// added with a placeholder default that fills them (as Django does)
+		// and the default is dropped again.
+		tmp := *c
+		tmp.Default = zero
+		stmts = append(stmts, alterTable(op.Table, "ADD COLUMN "+columnSQL(tmp)),
+			alterTable(op.Table, "ALTER COLUMN "+quoteIdent(c.Name)+" DROP DEFAULT"))
+	} else {
+		stmts = append(stmts, alterTable(op.Table, "ADD COLUMN "+columnSQL(*c)))
+	}
 	for _, k := range t.Constraints {
 		if slices.Contains(k.columns(), op.Column) || (k.Check != "" && mentions(k.Check, op.Column)) {
 			stmts = append(stmts, alterTable(op.Table, "ADD CONSTRAINT "+quoteIdent(k.Name)+" "+constraintSQL(k)))

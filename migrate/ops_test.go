@@ -218,3 +218,29 @@ func TestLongNamesAreCutLikePostgreSQL(t *testing.T) {
 		require.LessOrEqual(t, len(n), 63)
 	}
 }
+
+// TestRollbackDropColumnWithRows: reversing the drop of a NOT NULL column
+// on a table with rows brings the column back as it was, refilled with a
+// placeholder (the data itself is gone).
+func TestRollbackDropColumnWithRows(t *testing.T) {
+	t.Parallel()
+	pg := pgtest.New(t)
+	ctx := context.Background()
+	set := newSet(t, createItem, migrate.Migration{Name: "0002_drop", Allow: []string{migrate.RuleDropColumn},
+		Operations: []migrate.Operation{migrate.DropColumn{Table: "item", Column: "name"}}})
+	r := &migrate.Runner{DB: openDB(t, pg.DSN), Set: set}
+	_, err := r.Migrate(ctx, "")
+	require.NoError(t, err)
+	sc, err := set.Script("0002")
+	require.NoError(t, err)
+	require.Equal(t, []string{
+		"ALTER TABLE item ADD COLUMN name text NOT NULL DEFAULT ''",
+		"ALTER TABLE item ALTER COLUMN name DROP DEFAULT",
+	}, sc.Backward)
+	_, err = r.Rollback(ctx, "0001")
+	require.NoError(t, err)
+	requireCatalog(t, pg, itemSchema)
+	var n int
+	require.NoError(t, pg.Pool.QueryRow(ctx, "SELECT count(*) FROM item WHERE name = ''").Scan(&n))
+	require.Equal(t, 2, n)
+}

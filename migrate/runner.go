@@ -67,10 +67,10 @@ func (e *EditedError) Error() string {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		fmt.Fprintf(&b, "migrate: migration %s was edited after it was applied (on %s): its checksum in %s is %.12s..., the file's is now %.12s...",
-			ed.Name, ed.AppliedAt.Format("2006-01-02 15:04"), e.Table, ed.Applied, ed.Now)
+		fmt.Fprintf(&b, "migrate: migration %s was edited after it was applied on %s (history checksum %.12s, file checksum %.12s)",
+			ed.Name, ed.AppliedAt.Local().Format("2006-01-02 15:04"), ed.Applied, ed.Now)
 	}
-	b.WriteString(". Revert the edit and put the change in a new migration. If the database already matches the edited file, record that with:")
+	b.WriteString(": revert the edit and put the change in a new migration, or, if the database already matches the edited file, record that with:")
 	for _, ed := range e.Edited {
 		fmt.Fprintf(&b, " UPDATE %s SET checksum = '%s' WHERE name = '%s';", e.Table, ed.Now, ed.Name)
 	}
@@ -225,12 +225,15 @@ func (r *Runner) migrate(ctx context.Context, target string, fake bool) ([]strin
 		if err != nil {
 			return err
 		}
+		if len(todo) > 0 {
+			r.logf("Schema %s: %s %s\n", s.hist.schema, map[bool]string{false: "applying", true: "faking"}[fake], plural(len(todo), "migration"))
+		}
 		for _, c := range todo {
 			if fake {
 				if err := s.hist.record(ctx, r.DB, c.Name, c.checksum, StatusApplied, 0, ""); err != nil {
 					return err
 				}
-				r.logf("Faking %s... OK\n", c.Name)
+				r.logf("  Faking %s... OK\n", c.Name)
 			} else if err := r.apply(ctx, s, c); err != nil {
 				return err
 			}
@@ -242,7 +245,7 @@ func (r *Runner) migrate(ctx context.Context, target string, fake bool) ([]strin
 }
 
 func (r *Runner) apply(ctx context.Context, s *session, c *compiled) error {
-	r.logf("Applying %s...", c.Name)
+	r.logf("  Applying %s...", c.Name)
 	start := time.Now()
 	var err error
 	if c.noTx == "" {
@@ -313,12 +316,15 @@ func (r *Runner) rollback(ctx context.Context, target string, fake bool) ([]stri
 				}
 			}
 		}
+		if len(todo) > 0 {
+			r.logf("Schema %s: rolling back %s\n", s.hist.schema, plural(len(todo), "migration"))
+		}
 		for _, c := range todo {
 			if fake {
 				if err := s.hist.remove(ctx, r.DB, c.Name); err != nil {
 					return err
 				}
-				r.logf("Faking the rollback of %s... OK\n", c.Name)
+				r.logf("  Faking the rollback of %s... OK\n", c.Name)
 			} else if err := r.unapply(ctx, s, c); err != nil {
 				return err
 			}
@@ -373,7 +379,7 @@ func nameNumber(name string) (int, bool) {
 }
 
 func (r *Runner) unapply(ctx context.Context, s *session, c *compiled) error {
-	r.logf("Rolling back %s...", c.Name)
+	r.logf("  Rolling back %s...", c.Name)
 	start := time.Now()
 	var err error
 	if c.noTx == "" {
@@ -493,4 +499,11 @@ func (r *Runner) RollbackPlan(ctx context.Context, target string) ([]*Script, er
 		out = append(out, sc)
 	}
 	return out, nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -154,3 +154,32 @@ func scale(t sqlType) int {
 	}
 	return 0
 }
+
+// zeroValue is a placeholder value of a type, for the rows of a NOT NULL
+// column that comes back on rollback; ok is false for types it does not
+// know (enums, domains), whose column is re-added without one.
+func zeroValue(typ string) (string, bool) {
+	t := parseType(typ)
+	if t.array > 0 {
+		return "'{}'", true
+	}
+	switch t.base {
+	case "text", "varchar", "char", "bytea", "citext":
+		return "''", true
+	case "smallint", "integer", "bigint", "numeric", "real", "double precision", "money":
+		return "0", true
+	case "boolean":
+		return "false", true
+	case "json", "jsonb":
+		return "'{}'", true
+	case "uuid":
+		return "'00000000-0000-0000-0000-000000000000'", true
+	case "timestamptz", "timestamp", "date":
+		return "'epoch'", true
+	case "time", "timetz":
+		return "'00:00'", true
+	case "interval":
+		return "'0'", true
+	}
+	return "", false
+}
