@@ -528,7 +528,7 @@ func (c *command) status(ctx context.Context, _ []string) error {
 	if err != nil {
 		return err
 	}
-	if sess, err := r.open(ctx); err == nil {
+	if sess, err := r.open(ctx, false); err == nil {
 		c.printf("Schema %s, history in %s:\n", sess.hist.schema, sess.hist.ident())
 	}
 	if len(st) == 0 {

@@ -241,6 +241,9 @@ func TestRefusesStandby(t *testing.T) {
 	code, _, stderr := cli(t, []string{"migrate", "-dsn", dsn}, migrate.Migrations(set.Migrations()...))
 	require.Equal(t, 1, code)
 	require.Contains(t, stderr, "standby")
+	code, out, _ := cli(t, []string{"status", "-dsn", dsn}, migrate.Migrations(set.Migrations()...))
+	require.Equal(t, 0, code, "status only reads: it works on a standby")
+	require.Contains(t, out, "0001_item  pending")
 	requireCatalog(t, pg, nil)
 	var exists bool
 	require.NoError(t, pg.Pool.QueryRow(ctx, "SELECT to_regclass('eager_migrations') IS NOT NULL").Scan(&exists))

@@ -287,10 +287,10 @@ func (sc *Script) block(b *strings.Builder, stmts []string) {
 	}
 }
 
-// SQL renders the forward SQL of operations applied to an empty schema
-// after the given setup operations, without a database: how an operation
-// reads as SQL. It is what sqlmigrate shows, for a list of operations that
-// is not (yet) a migration.
+// SQL renders the forward SQL of operations applied in order to an empty
+// schema, without a database: how operations read as SQL before they are a
+// migration. Each operation is checked against the state the ones before it
+// built, as when a migration is loaded.
 func SQL(ops ...Operation) ([]string, error) {
 	st := NewState()
 	var out []string

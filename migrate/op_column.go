@@ -44,7 +44,7 @@ func (AddColumn) noTx() string { return "" }
 // that references it must be dropped first. Reversing it re-adds the column
 // and those indexes and constraints, without the data: a NOT NULL column of
 // a common type without a default is refilled with its type's zero value
-// (”, 0, false, '{}').
+// (an empty string, 0, false, an empty array).
 type DropColumn struct {
 	Table  string
 	Column string

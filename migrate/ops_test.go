@@ -2,6 +2,7 @@ package migrate_test
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 
 	"github.com/eagerorm/eager/internal/pgtest"
@@ -243,4 +244,22 @@ func TestRollbackDropColumnWithRows(t *testing.T) {
 	var n int
 	require.NoError(t, pg.Pool.QueryRow(ctx, "SELECT count(*) FROM item WHERE name = ''").Scan(&n))
 	require.Equal(t, 2, n)
+}
+
+// TestSourceRoundTrip renders migrations using every operation as Go and
+// reads the files back: what a generated file says is what was generated.
+// (examples/migrations compiles generated files for real.)
+func TestSourceRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	ms := append(append([]migrate.Migration(nil), everyOperation...), migrate.Migration{
+		Name: "0007_runsql", Operations: []migrate.Operation{
+			migrate.RunSQL{Forward: "CREATE TABLE x (id int)", Backward: "DROP TABLE x", NoTransaction: true,
+				State: []migrate.Operation{migrate.CreateTable{Table: "x", Columns: []migrate.Column{{Name: "id", Type: "integer", Null: true}}}}},
+		}})
+	for _, m := range ms {
+		src, err := migrate.Source("main", m, "a note\nover two lines")
+		require.NoError(t, err)
+		writeFile(t, filepath.Join(dir, m.Name+".go"), string(src))
+	}
+	require.Equal(t, ms, loadDir(t, dir))
 }

@@ -113,8 +113,10 @@ type session struct {
 	key  int64
 }
 
-// open checks the server and finds the schema the migrations run in.
-func (r *Runner) open(ctx context.Context) (*session, error) {
+// open checks the server and finds the schema the migrations run in. A
+// standby is refused for runs that write; reading the history (status, dry
+// runs) works on one.
+func (r *Runner) open(ctx context.Context, write bool) (*session, error) {
 	if r.DB == nil || r.Set == nil {
 		return nil, errors.New("migrate: Runner needs a DB and a Set")
 	}
@@ -123,7 +125,7 @@ func (r *Runner) open(ctx context.Context) (*session, error) {
 	if err := r.DB.QueryRow(ctx, "SELECT current_schema(), pg_is_in_recovery()").Scan(&schema, &standby); err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	if standby {
+	if standby && write {
 		return nil, ErrStandby
 	}
 	if schema == nil {
@@ -141,7 +143,7 @@ func (r *Runner) open(ctx context.Context) (*session, error) {
 // locked runs fn holding the migration lock, with the history table created
 // and read, and applied migrations checked against their files.
 func (r *Runner) locked(ctx context.Context, fn func(s *session, rows map[string]historyRow) error) (err error) {
-	s, err := r.open(ctx)
+	s, err := r.open(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -419,7 +421,7 @@ type MigrationStatus struct {
 // Status reports every migration of the set and every history row, in
 // order. It takes no lock and changes nothing.
 func (r *Runner) Status(ctx context.Context) ([]MigrationStatus, error) {
-	s, err := r.open(ctx)
+	s, err := r.open(ctx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -455,7 +457,7 @@ func (r *Runner) Status(ctx context.Context) ([]MigrationStatus, error) {
 // Plan returns the scripts Migrate would run to reach target, without
 // taking the lock or changing anything: what --dry-run prints.
 func (r *Runner) Plan(ctx context.Context, target string) ([]*Script, error) {
-	s, err := r.open(ctx)
+	s, err := r.open(ctx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -481,7 +483,7 @@ func (r *Runner) Plan(ctx context.Context, target string) ([]*Script, error) {
 // RollbackPlan returns the scripts Rollback would run (their Backward SQL
 // applies), newest first, without changing anything.
 func (r *Runner) RollbackPlan(ctx context.Context, target string) ([]*Script, error) {
-	s, err := r.open(ctx)
+	s, err := r.open(ctx, false)
 	if err != nil {
 		return nil, err
 	}
