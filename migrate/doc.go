@@ -33,9 +33,9 @@
 // index built concurrently, an enum value added then used), outside one,
 // one statement per Exec. It records name, checksum, status, time and
 // duration in eager_migrations. Concurrent runners exclude each other with an
-// advisory lock taken by polling pg_try_advisory_lock (see acquireLock for
-// why never the blocking pg_advisory_lock); the lock and the history table
-// belong to the current schema. A standby is refused.
+// advisory lock taken by polling pg_try_advisory_lock, never the blocking
+// pg_advisory_lock, whose waiters stall CREATE INDEX CONCURRENTLY; the lock
+// and the history table belong to the current schema. A standby is refused.
 //
 // The user guide, with a full session, is docs/migrations.md.
 package migrate

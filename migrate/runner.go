@@ -7,7 +7,6 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/eagerorm/eager/orm"
@@ -45,67 +44,6 @@ func (r *Runner) logf(format string, args ...any) {
 		fmt.Fprintf(r.Log, format, args...)
 	}
 }
-
-// EditedError reports applied migrations whose files changed afterwards: the
-// database holds what the old file did, and the new file would describe a
-// schema that does not exist.
-type EditedError struct {
-	Edited []Edit
-	Table  string
-}
-
-// Edit is one applied migration whose checksum no longer matches its file.
-type Edit struct {
-	Name         string
-	Applied, Now string // the checksums in the history table and of the file
-	AppliedAt    time.Time
-}
-
-func (e *EditedError) Error() string {
-	var b strings.Builder
-	for i, ed := range e.Edited {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		fmt.Fprintf(&b, "migrate: migration %s was edited after it was applied on %s (history checksum %.12s, file checksum %.12s)",
-			ed.Name, ed.AppliedAt.Local().Format("2006-01-02 15:04"), ed.Applied, ed.Now)
-	}
-	b.WriteString(": revert the edit and put the change in a new migration, or, if the database already matches the edited file, record that with:")
-	for _, ed := range e.Edited {
-		fmt.Fprintf(&b, " UPDATE %s SET checksum = '%s' WHERE name = '%s';", e.Table, ed.Now, ed.Name)
-	}
-	return b.String()
-}
-
-// MigrationError is a migration that failed. The history table records it as
-// failed; a transactional migration left the schema as it was, so it can be
-// fixed and run again.
-type MigrationError struct {
-	Name      string
-	Backward  bool   // failed while rolling back
-	Statement string // the statement that failed
-	Index     int    // its position in the migration's SQL, from 1
-	// Transactional is false when the migration ran outside a transaction:
-	// the statements before the failing one stay applied.
-	Transactional bool
-	Err           error
-}
-
-func (e *MigrationError) Error() string {
-	what := "migration"
-	if e.Backward {
-		what = "rolling back migration"
-	}
-	effect := "rolled back, the schema is unchanged"
-	if !e.Transactional {
-		effect = "it ran outside a transaction: the statements before this one stay applied"
-	}
-	return fmt.Sprintf("migrate: %s %s failed (%s) at statement %d: %s: %v", what, e.Name, effect, e.Index, e.Statement, e.Err)
-}
-
-// Unwrap returns the database error (a *pgconn.PgError, or an
-// *orm.ConstraintError wrapping one).
-func (e *MigrationError) Unwrap() error { return e.Err }
 
 // session is what a run needs to know about the database.
 type session struct {
@@ -403,104 +341,6 @@ func (r *Runner) unapply(ctx context.Context, s *session, c *compiled) error {
 	}
 	r.logf(" OK (%v)\n", time.Since(start).Round(time.Millisecond))
 	return nil
-}
-
-// MigrationStatus is one line of Status.
-type MigrationStatus struct {
-	Name string
-	// Status is StatusApplied, StatusFailed, StatusPending, StatusEdited (applied,
-	// but the file changed since) or StatusUnknown (in the history table, but
-	// this program has no such migration).
-	Status    string
-	AppliedAt time.Time // when it was applied or failed
-	Duration  time.Duration
-	Error     string // why it failed
-	Checksum  string // of the file ("" for an unknown migration)
-}
-
-// Status reports every migration of the set and every history row, in
-// order. It takes no lock and changes nothing.
-func (r *Runner) Status(ctx context.Context) ([]MigrationStatus, error) {
-	s, err := r.open(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.hist.read(ctx, r.DB)
-	if err != nil {
-		return nil, err
-	}
-	var out []MigrationStatus
-	for _, c := range r.Set.list {
-		st := MigrationStatus{Name: c.Name, Status: StatusPending, Checksum: c.checksum}
-		if row, ok := rows[c.Name]; ok {
-			st.Status, st.AppliedAt, st.Duration, st.Error = row.Status, row.AppliedAt, row.Duration, row.Error
-			if row.Status == StatusApplied && row.Checksum != c.checksum {
-				st.Status = StatusEdited
-			}
-		}
-		out = append(out, st)
-	}
-	for name, row := range rows {
-		if _, ok := r.Set.byName[name]; !ok {
-			out = append(out, MigrationStatus{Name: name, Status: StatusUnknown, AppliedAt: row.AppliedAt,
-				Duration: row.Duration, Error: row.Error})
-		}
-	}
-	slices.SortStableFunc(out, func(a, b MigrationStatus) int {
-		na, _ := nameNumber(a.Name)
-		nb, _ := nameNumber(b.Name)
-		return na - nb
-	})
-	return out, nil
-}
-
-// Plan returns the scripts Migrate would run to reach target, without
-// taking the lock or changing anything: what --dry-run prints.
-func (r *Runner) Plan(ctx context.Context, target string) ([]*Script, error) {
-	s, err := r.open(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.hist.read(ctx, r.DB)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.checkEdits(s, rows); err != nil {
-		return nil, err
-	}
-	todo, err := r.pending(rows, target)
-	if err != nil {
-		return nil, err
-	}
-	var out []*Script
-	for _, c := range todo {
-		sc, _ := r.Set.Script(c.Name)
-		out = append(out, sc)
-	}
-	return out, nil
-}
-
-// RollbackPlan returns the scripts Rollback would run (their Backward SQL
-// applies), newest first, without changing anything.
-func (r *Runner) RollbackPlan(ctx context.Context, target string) ([]*Script, error) {
-	s, err := r.open(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.hist.read(ctx, r.DB)
-	if err != nil {
-		return nil, err
-	}
-	todo, err := r.toRollBack(rows, target)
-	if err != nil {
-		return nil, err
-	}
-	var out []*Script
-	for _, c := range todo {
-		sc, _ := r.Set.Script(c.Name)
-		out = append(out, sc)
-	}
-	return out, nil
 }
 
 func plural(n int, word string) string {
