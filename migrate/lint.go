@@ -28,8 +28,10 @@ const (
 	RuleNarrowingType = "narrowing-type"
 )
 
-// Rules lists every lint rule, the names Allow accepts.
-var Rules = []string{RuleDropTable, RuleDropColumn, RuleNotNullWithoutDefault, RuleIndexNotConcurrent, RuleNarrowingType}
+// Rules lists every lint rule: the names Allow accepts.
+func Rules() []string {
+	return []string{RuleDropTable, RuleDropColumn, RuleNotNullWithoutDefault, RuleIndexNotConcurrent, RuleNarrowingType}
+}
 
 // Warning is one lint finding: which migration and operation, the rule and
 // why it is dangerous.
@@ -169,11 +171,11 @@ func (l *linter) renameHint(op DropColumn, before *State) string {
 func checkAllow(allow []string) error {
 	for _, a := range allow {
 		known := false
-		for _, r := range Rules {
+		for _, r := range Rules() {
 			known = known || a == r
 		}
 		if !known {
-			return fmt.Errorf("Allow: unknown lint rule %q (rules: %s)", a, strings.Join(Rules, ", "))
+			return fmt.Errorf("Allow: unknown lint rule %q (rules: %s)", a, strings.Join(Rules(), ", "))
 		}
 	}
 	return nil

@@ -18,7 +18,7 @@ type Migration struct {
 	// also the file name (without .go). Migrations run in number order.
 	Name       string
 	Operations []Operation
-	// Allow lists the lint rules this migration accepts (see Rules): a drop
+	// Allow lists the lint rules this migration accepts (see Rules()): a drop
 	// that is meant, an index small enough to build under a lock.
 	Allow []string
 }
