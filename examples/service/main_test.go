@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/eagerorm/eager/examples/internal/shop"
+	"github.com/eagerorm/eager/internal/pgtest"
+	"github.com/eagerorm/eager/orm"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func TestOrdersHeaderAndWarning(t *testing.T) {
+	ctx := context.Background()
+	db := orm.New(pgtest.New(t).Pool)
+	require.NoError(t, shop.Setup(ctx, db, 500))
+	var logs bytes.Buffer
+	srv := httptest.NewServer(handler(db, slog.New(slog.NewTextHandler(&logs, nil))))
+	defer srv.Close()
+
+	get := func(path string) (*http.Response, []orderJSON) {
+		res, err := http.Get(srv.URL + path)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var body []orderJSON
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&body))
+		return res, body
+	}
+	res, naive := get("/orders")
+	assert.Equal(t, "501", res.Header.Get("X-Query-Count"))
+	assert.Len(t, naive, 500)
+	assert.Contains(t, logs.String(), `msg="N+1 queries" method=GET path=/orders statements=501 repeated=500`)
+	assert.Contains(t, logs.String(), "site=service/main.go:")
+
+	logs.Reset()
+	res, fixed := get("/orders?fixed=1")
+	assert.Equal(t, "1", res.Header.Get("X-Query-Count"))
+	assert.Equal(t, naive, fixed, "the same answer")
+	assert.Empty(t, logs.String())
+}
+
+func TestGracefulShutdown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	started, release := make(chan struct{}), make(chan struct{})
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		<-release
+		w.Write([]byte("done"))
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- serve(ctx, ln, slow) }()
+
+	got := make(chan string, 1)
+	go func() {
+		res, err := http.Get("http://" + ln.Addr().String())
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer res.Body.Close()
+		var b bytes.Buffer
+		b.ReadFrom(res.Body)
+		got <- b.String()
+	}()
+	<-started
+	cancel() // as SIGINT does
+	select {
+	case err := <-served:
+		t.Fatalf("serve returned before the in-flight request finished: %v", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	assert.Equal(t, "done", <-got, "the in-flight request completes")
+	assert.NoError(t, <-served)
+}
