@@ -2,10 +2,12 @@
 # Runs the benchmark suite interleaved over several rounds and rewrites
 # ../docs/performance.md.
 #
-#   ./run.sh                             # 5 rounds, -benchtime=1s (~4 minutes)
+#   ./run.sh                             # 10 rounds, -benchtime=500ms (~4 minutes)
 #   ROUNDS=3 BENCHTIME=200ms ./run.sh    # a quick look
 #   SCENARIOS="ReadSlice Join" IMPLS=pgx,gorm OUT=/tmp/perf.md ./run.sh
 #
+# Many short rounds rather than a few long ones: on a shared machine a burst
+# of load lasts seconds, and a median over more rounds shrugs it off.
 # Each round runs every scenario once, as its own process, with every
 # implementation of the scenario back to back (BenchmarkJoin/impl=...), the
 # order of the implementations rotated from round to round. cmd/report then
@@ -17,8 +19,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-ROUNDS=${ROUNDS:-5}
-BENCHTIME=${BENCHTIME:-1s}
+ROUNDS=${ROUNDS:-10}
+BENCHTIME=${BENCHTIME:-500ms}
 SCENARIOS=${SCENARIOS:-"ReadSlice Join Prefetch Depth2 NPlus1 FetchPeers Prefetch100k"}
 IMPLS=${IMPLS:-}
 OUT=${OUT:-../docs/performance.md}
