@@ -111,10 +111,14 @@ func setup(ctx context.Context, dsn string) (*Env, error) {
 	return &Env{DSN: dsn}, nil
 }
 
+// seeded reports whether both schemas hold the current seed: the marker
+// row, and the big schema still there (it is dropped and created with the
+// main one, but someone may have dropped it by hand).
 func seeded(ctx context.Context, conn *pgx.Conn) bool {
 	var v int
-	err := conn.QueryRow(ctx, "SELECT seed_version FROM "+MainSchema+".bench_meta").Scan(&v)
-	return err == nil && v == SeedVersion
+	var big bool
+	err := conn.QueryRow(ctx, "SELECT seed_version, to_regclass('"+BigSchema+".orders') IS NOT NULL FROM "+MainSchema+".bench_meta").Scan(&v, &big)
+	return err == nil && v == SeedVersion && big
 }
 
 func redact(dsn string) string {
