@@ -1,33 +1,14 @@
-// eager's implementation of the benchmark scenarios: a sketch written
-// against the API contract in shared/DESIGN.md, kept as .txt so that the
-// bench module builds while queryset/relations are being written.
+// eager's implementation of the benchmark scenarios, written the way the
+// docs teach: SelectRelated for the to-one join, PrefetchRelated for the
+// to-many levels, the naive loop in Lazy mode, the same loop in FetchPeers
+// mode. Model types are eagerOrder etc. because package bench already has
+// the normalized shapes under the plain names; lookups use field names, so
+// SelectRelated("customer") and PrefetchRelated("items__product") read as
+// in any application.
 //
-// To add eager to every benchmark, the same-results test and run.sh:
-//
-//	cd bench
-//	git mv eager_impl.go.txt impl_eager.go
-//	go mod tidy                      # adds `require github.com/eagerorm/eager`
-//	                                 # (the replace => ../ is already in go.mod)
-//	go test -run TestSameResults -v  # same rows as pgx, and the statement
-//	                                 # counts in same_test.go's "eager" row
-//	ROUNDS=3 BENCHTIME=200ms ./run.sh
-//
-// Nothing else changes: the file registers itself ("eager" sorts right after
-// the pgx baseline in every table), same_test.go already holds eager's
-// expected statement counts (ReadSlice 1, Join 1, Prefetch 2, Depth2 3,
-// NPlus1 501, FetchPeers 2, Prefetch100k 2), and cmd/report already marks
-// eager's targets met or missed once eager rows appear.
-//
-// Points to check when it first compiles:
-//   - The model types cannot be named Order/Customer/...: package bench has
-//     the normalized shapes under those names. So they are eagerOrder etc.
-//     with TableName(); lookups use field names, so SelectRelated("customer")
-//     and PrefetchRelated("orders", "items__product") are unaffected.
-//   - Normalize has no context: it calls Get/All with context.Background()
-//     on relations that must already be loaded. If one is not, that shows
-//     up as extra statements in TestSameResults (the count includes
-//     Normalize), which is the check we want.
-//   - ForeignKey.ID() returns the key as `any` (int64 here).
+// Normalize has no context: it reads relations that must already be loaded
+// (Get/All on a loaded relation sends nothing). If one were not, the extra
+// statements would show in TestSameResults, whose counts include Normalize.
 
 package bench
 
