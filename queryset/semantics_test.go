@@ -472,3 +472,23 @@ func TestConcurrentUse(t *testing.T) {
 		require.NoError(t, <-errs)
 	}
 }
+
+func TestExplainAndDistinct(t *testing.T) {
+	ctx := context.Background()
+	db, c := seeded(t)
+	c.reset()
+	plan, err := New[Book](db).Filter(Q{"author__name": "Ann"}).Explain(ctx)
+	require.NoError(t, err)
+	assert.Contains(t, plan, "Join", "the plan of the statement All would run")
+	assert.Contains(t, plan, "book")
+	assert.Equal(t, 1, c.n())
+	_, err = New[Book](db).Filter(Q{"nope": 1}).Explain(ctx)
+	assert.ErrorContains(t, err, `cannot resolve "nope"`)
+
+	genres, err := ValuesList[string](ctx, New[Book](db).OrderBy("genre").Distinct(), "genre")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"novel", "poetry", "essay"}, genres, "DISTINCT, in enum order")
+	n, err := New[Book](db).Distinct().Count(ctx)
+	require.NoError(t, err)
+	assert.EqualValues(t, 4, n)
+}
