@@ -1,6 +1,7 @@
 package queryset
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -70,7 +71,13 @@ func (q query) plan(withOrder, withRelated bool) (*stmt, error) {
 	return st, nil
 }
 
+// wrapChain names the model in a compile error, unless the error already
+// does (an *orm.FieldError does).
 func wrapChain(m *orm.Model, err error) error {
+	var fe *orm.FieldError
+	if errors.As(err, &fe) {
+		return err
+	}
 	return fmt.Errorf("queryset %s: %w", m.Name, err)
 }
 
