@@ -3,6 +3,7 @@ package queryset
 import (
 	"reflect"
 	"strconv"
+	"sync"
 	"unsafe"
 
 	sq "github.com/Masterminds/squirrel"
@@ -38,6 +39,20 @@ func (q query) LinkedSQL(rel *orm.Relation, keys any, lc relations.LinkContext) 
 	if q.err != nil {
 		return "", nil, nil, q.err
 	}
+	// One key (a lazy load) is sent as a scalar: link = $1, the statement
+	// hand-written code sends; several as one array: link = ANY($1).
+	arg, cond := keys, " = ANY(?)"
+	if kv := reflect.ValueOf(keys); kv.Len() == 1 {
+		arg, cond = kv.Index(0).Interface(), " = ?"
+	}
+	plain := q.plain()
+	cacheKey := linkedKey{rel, cond == " = ?"}
+	if plain {
+		if p, ok := linkedPlans.Load(cacheKey); ok {
+			lp := p.(*linkedPlan)
+			return lp.sql, []any{arg}, linkedScan(lp.sel, q.model, keys, lc), nil
+		}
+	}
 	st, err := q.plan(true, true)
 	if err != nil {
 		return "", nil, nil, err
@@ -55,7 +70,7 @@ func (q query) LinkedSQL(rel *orm.Relation, keys any, lc relations.LinkContext) 
 		from += " INNER JOIN " + qtable(rel.Through, th) + " ON " + qcol(th, rel.ThroughTo) + " = " + qcol(alias, q.model.PK.Column)
 		link = qcol(th, rel.ThroughFrom)
 	}
-	st.where = andExprs([]expr{{sql: link + " = ANY(?)", args: []any{keys}}, st.where})
+	st.where = andExprs([]expr{{sql: link + cond, args: []any{arg}}, st.where})
 	// Only a many-to-many needs its link key selected: other rows carry it.
 	lead := 0
 	if rel.Kind == orm.ManyToMany {
@@ -77,9 +92,38 @@ func (q query) LinkedSQL(rel *orm.Relation, keys any, lc relations.LinkContext) 
 		return "", nil, nil, err
 	}
 	sel := &selection{nodes: st.nodes, lead: lead}
-	model := q.model
+	if plain {
+		linkedPlans.Store(cacheKey, &linkedPlan{sql: sql, sel: sel})
+	}
+	return sql, args, linkedScan(sel, q.model, keys, lc), nil
+}
+
+// linkedPlans caches, per relation, the statement of a plain query (no
+// filter, order, SelectRelated or slice): what lazy loads, FetchPeers and
+// PrefetchRelated by name send. Its text is the same every time; only the
+// key array changes.
+var linkedPlans sync.Map // linkedKey -> *linkedPlan
+
+type linkedKey struct {
+	rel    *orm.Relation
+	single bool
+}
+
+type linkedPlan struct {
+	sql string
+	sel *selection
+}
+
+// plain reports whether the query is a model's default one.
+func (q query) plain() bool {
+	return len(q.filters) == 0 && len(q.order) == 0 && len(q.related) == 0 && q.limit < 0 && q.offset == 0 && !q.distinct
+}
+
+// linkedScan reads the rows of a linked statement.
+func linkedScan(sel *selection, model *orm.Model, keys any, lc relations.LinkContext) relations.ScanFunc {
+	lead := sel.lead
 	capHint := reflect.ValueOf(keys).Len() // a fair first guess of the row count
-	scan := func(rows pgx.Rows) ([]unsafe.Pointer, []relations.Key, error) {
+	return func(rows pgx.Rows) ([]unsafe.Pointer, []relations.Key, error) {
 		sc := newScanner(sel, capHint)
 		objs := make([]unsafe.Pointer, 0, capHint)
 		var links []relations.Key
@@ -102,7 +146,6 @@ func (q query) LinkedSQL(rel *orm.Relation, keys any, lc relations.LinkContext) 
 		}
 		return objs, links, rows.Err()
 	}
-	return sql, args, scan, nil
 }
 
 // perParent numbers each parent's rows in the QuerySet's order (primary key
