@@ -45,11 +45,11 @@ func newLoad(ctx context.Context, node *prefetchNode, parents []unsafe.Pointer, 
 	for _, p := range ld.parents {
 		if forward {
 			k := keyAt(p, f)
-			if !k.valid {
+			if !k.valid() {
 				SetOne(p, f, nil) // a NULL key: loaded, nothing to fetch
 				continue
 			}
-			ld.keys.add(k.i, k.other)
+			ld.keys.add(k.i, k.other())
 			continue
 		}
 		i, other := pkOf(p, pk)
@@ -110,13 +110,13 @@ func (ld *load) linkOf(j int) (int64, any, bool) {
 	switch rel.Kind {
 	case orm.ManyToMany:
 		k := &ld.links[j].key
-		return k.i, k.other, k.valid
+		return k.i, k.other(), k.valid()
 	case orm.ForeignKey, orm.OneToOne:
 		i, other := pkOf(ld.objs[j], rel.Target.PK)
 		return i, other, true
 	}
 	k := keyAt(ld.objs[j], rel.Remote)
-	return k.i, k.other, k.valid
+	return k.i, k.other(), k.valid()
 }
 
 // assign hands the loaded rows to their parents and returns every child row
@@ -134,8 +134,8 @@ func (ld *load) assign() []unsafe.Pointer {
 			}
 		}
 		for _, p := range ld.parents {
-			if k := keyAt(p, f); k.valid {
-				SetOne(p, f, byKey.get(k.i, k.other))
+			if k := keyAt(p, f); k.valid() {
+				SetOne(p, f, byKey.get(k.i, k.other()))
 			}
 		}
 	default:

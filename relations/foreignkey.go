@@ -48,7 +48,7 @@ type toOne[T any] struct {
 func (r *toOne[T]) ID() any { return keyAs[T](&r.key) }
 
 // Valid reports whether the key column holds a key (is not NULL).
-func (r *toOne[T]) Valid() bool { return r.key.valid }
+func (r *toOne[T]) Valid() bool { return r.key.valid() }
 
 // Loaded reports whether the related row is loaded: by SelectRelated,
 // PrefetchRelated, an earlier Get, or Set. A NULL key counts once accessed.
@@ -100,7 +100,7 @@ func (r *toOne[T]) get(ctx context.Context, foreignKey bool) (*T, error) {
 	}
 	b := r.b
 	hasColumn := foreignKey || (b != nil && b.field.Rel.Kind == orm.OneToOne)
-	if hasColumn && !r.key.valid {
+	if hasColumn && !r.key.valid() {
 		r.loaded = true // NULL: nothing to load, and no query to run
 		return nil, nil
 	}

@@ -2,37 +2,63 @@ package relations
 
 import (
 	"reflect"
+	"unsafe"
 
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-// key is the value of a key column. Integer keys, by far the most common,
-// are kept unboxed so that scanning a row allocates nothing for them; other
-// key types (text, uuid) live in other.
+// key is the value of a key column in 16 bytes: an integer key (by far
+// the most common) is kept unboxed in i, so scanning a row allocates
+// nothing for it; tag says what the key is: nil for NULL, intTag for an
+// integer in i, or a pointer to a boxed value for other key types (text,
+// uuid), which cost one small allocation per row.
 type key struct {
-	i     int64
-	other any
-	valid bool
+	i   int64
+	tag unsafe.Pointer
+}
+
+// intTag marks a key whose value is i.
+var intTag = unsafe.Pointer(new(byte))
+
+func (k *key) valid() bool { return k.tag != nil }
+
+// other is a non-integer key's value, nil for an integer key or NULL.
+func (k *key) other() any {
+	if k.tag == nil || k.tag == intTag {
+		return nil
+	}
+	return *(*any)(k.tag)
+}
+
+func (k *key) setInt(i int64) { k.i, k.tag = i, intTag }
+
+func (k *key) setOther(v any) {
+	box := new(any)
+	*box = v
+	k.i, k.tag = 0, unsafe.Pointer(box)
 }
 
 func (k *key) ScanInt64(v pgtype.Int8) error {
-	*k = key{i: v.Int64, valid: v.Valid}
+	*k = key{}
+	if v.Valid {
+		k.setInt(v.Int64)
+	}
 	return nil
 }
 
 func (k *key) ScanText(v pgtype.Text) error {
-	*k = key{valid: v.Valid}
+	*k = key{}
 	if v.Valid {
-		k.other = v.String
+		k.setOther(v.String)
 	}
 	return nil
 }
 
 func (k *key) ScanUUID(v pgtype.UUID) error {
-	*k = key{valid: v.Valid}
+	*k = key{}
 	if v.Valid {
-		k.other = v.Bytes
+		k.setOther(v.Bytes)
 	}
 	return nil
 }
@@ -40,12 +66,12 @@ func (k *key) ScanUUID(v pgtype.UUID) error {
 // arg is the key as a statement argument.
 func (k *key) arg() any {
 	switch {
-	case !k.valid:
+	case k.tag == nil:
 		return nil
-	case k.other != nil:
-		return k.other
+	case k.tag == intTag:
+		return k.i
 	}
-	return k.i
+	return k.other()
 }
 
 // set stores v, a value of the target's primary-key type (or nil).
@@ -61,14 +87,13 @@ func (k *key) set(v any) {
 		}
 		rv = rv.Elem()
 	}
-	k.valid = true
 	switch rv.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		k.i = rv.Int()
+		k.setInt(rv.Int())
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		k.i = int64(rv.Uint())
+		k.setInt(int64(rv.Uint()))
 	default:
-		k.other = rv.Interface()
+		k.setOther(rv.Interface())
 	}
 }
 
@@ -76,7 +101,7 @@ func (k *key) set(v any) {
 // it compares equal to that field (int32 for an integer column, a named
 // uuid type, ...). nil when NULL.
 func keyAs[T any](k *key) any {
-	if !k.valid {
+	if !k.valid() {
 		return nil
 	}
 	m, err := orm.ModelFor[T]()
@@ -84,7 +109,8 @@ func keyAs[T any](k *key) any {
 		return k.arg()
 	}
 	pt := m.PK.Type
-	if k.other == nil {
+	other := k.other()
+	if other == nil {
 		switch pt.Kind() {
 		case reflect.Int64:
 			if pt == int64Type {
@@ -101,11 +127,11 @@ func keyAs[T any](k *key) any {
 		}
 		return reflect.ValueOf(k.i).Convert(pt).Interface()
 	}
-	v := reflect.ValueOf(k.other)
+	v := reflect.ValueOf(other)
 	if v.Type() != pt && v.Type().ConvertibleTo(pt) {
 		return v.Convert(pt).Interface()
 	}
-	return k.other
+	return other
 }
 
 var (
