@@ -92,7 +92,8 @@ func Render(w io.Writer, info Info, rows []Row, benchstat string) {
 	p("eager's lazy-loading mode; raw pgx does the same two statements by hand).\n")
 	p("A ratio below 1.00x means the library beat the hand-written baseline: see\n")
 	p("[bench/README.md](../bench/README.md) for how each library is set up, what the\n")
-	p("baseline does, and why database/sql-based libraries can edge past it.\n\n")
+	p("baseline does, why eager and the database/sql-based libraries can edge past it,\n")
+	p("and how eager compares with the fastest hand-written loop.\n\n")
 
 	p("## 100,000 parents\n\n")
 	p("`Prefetch100k` loads 100,000 customers and their ~100,000 orders. Batch\n")
