@@ -284,15 +284,7 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 			b = b.Column(c)
 		}
 	}
-	for _, jc := range src.s.joinClauses() {
-		b = b.JoinClause(jc)
-	}
-	switch src.where.konst {
-	case 0:
-		b = b.Where(src.where)
-	case -1:
-		b = b.Where("FALSE")
-	}
+	b = src.joinsAndWhere(b)
 	if len(groupCols) > 0 {
 		b = b.GroupBy(groupCols...)
 	}

@@ -13,14 +13,14 @@ import (
 func TestValues(t *testing.T) {
 	ctx := context.Background()
 	db, c := seeded(t)
-	c.reset()
+	c.Reset()
 	rows, err := Values(ctx, New[Book](db).Filter(Q{"genre": "novel"}).OrderBy("id"), "title", "rating", "author__name", "publisher", "price")
 	require.NoError(t, err)
 	assert.Equal(t, []map[string]any{
 		{"title": "Alpha", "rating": int32(5), "author__name": "Ann", "publisher": int64(1), "price": "10.00"},
 		{"title": "Gamma 50%_", "rating": int32(3), "author__name": "Bob", "publisher": nil, "price": "7.25"},
 	}, rows)
-	assert.Equal(t, 1, c.n())
+	assert.Equal(t, 1, c.N())
 
 	all, err := Values(ctx, New[Author](db).OrderBy("id"))
 	require.NoError(t, err)
@@ -42,11 +42,11 @@ func TestValues(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, pairs, 5) // 1 red, 1 blue, 2 red, 3 none, 4 blue
 
-	c.reset()
+	c.Reset()
 	empty, err := Values(ctx, New[Book](db).Filter(Q{"id__in": []int{}}), "title")
 	require.NoError(t, err)
 	assert.Empty(t, empty)
-	assert.Equal(t, 0, c.n())
+	assert.Equal(t, 0, c.N())
 
 	_, err = Values(ctx, New[Book](db), "nope")
 	assert.ErrorContains(t, err, `cannot resolve "nope"`)
@@ -57,11 +57,11 @@ func TestAggregation(t *testing.T) {
 	db, c := seeded(t)
 
 	t.Run("aggregate", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		res, err := Aggregate(ctx, New[Book](db), Count("*"), Sum("pages"), Avg("rating"), Min("published"), Max("price"),
 			Count("rating"), Count("id").Filter(Q{"genre": "novel"}).As("novels"))
 		require.NoError(t, err)
-		assert.Equal(t, 1, c.n())
+		assert.Equal(t, 1, c.N())
 		assert.Equal(t, int64(4), res["count"])
 		assert.Equal(t, int64(700), res["pages__sum"])
 		assert.Equal(t, 3.0, res["rating__avg"])
@@ -84,7 +84,7 @@ func TestAggregation(t *testing.T) {
 	})
 
 	t.Run("the dashboard: count per group in one expression", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		rows, err := New[Book](db).GroupBy("genre").Annotate(Count("id").As("count")).OrderBy("-count", "genre").Values(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, []map[string]any{
@@ -92,7 +92,7 @@ func TestAggregation(t *testing.T) {
 			{"genre": "poetry", "count": int64(1)}, // an enum sorts in declaration order
 			{"genre": "essay", "count": int64(1)},
 		}, rows)
-		assert.Equal(t, 1, c.n())
+		assert.Equal(t, 1, c.N())
 	})
 
 	t.Run("annotate across a reverse FK counts per parent", func(t *testing.T) {

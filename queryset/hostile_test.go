@@ -33,11 +33,11 @@ func TestHostileValues(t *testing.T) {
 		id := int64(100 + i)
 		for _, lookup := range []string{"", "__iexact", "__contains", "__icontains", "__startswith", "__istartswith",
 			"__endswith", "__iendswith"} {
-			c.reset()
+			c.Reset()
 			found, err := authors.Filter(Q{"name" + lookup: s}).All(ctx)
 			require.NoError(t, err, "lookup %q value #%d", lookup, i)
-			require.Equal(t, 1, c.n(), "exactly one statement")
-			assert.True(t, strings.HasPrefix(c.sqls[0], `SELECT "author"."id"`))
+			require.Equal(t, 1, c.N(), "exactly one statement")
+			assert.True(t, strings.HasPrefix(c.SQLs()[0], `SELECT "author"."id"`))
 			var got []int64
 			for _, f := range found {
 				got = append(got, f.ID)
@@ -58,14 +58,14 @@ func TestHostileValues(t *testing.T) {
 	assert.EqualValues(t, 4, n, "the book table is intact")
 
 	t.Run("NUL is rejected before sending", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		_, err := authors.Filter(Q{"name__contains": "a\x00b"}).All(ctx)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "NUL byte")
 		assert.Contains(t, err.Error(), "Author")
 		_, err = authors.Filter(Q{"name": "a\x00b"}).All(ctx)
 		assert.ErrorContains(t, err, "NUL byte")
-		assert.Equal(t, 0, c.n())
+		assert.Equal(t, 0, c.N())
 	})
 }
 
@@ -76,7 +76,7 @@ func TestHostileFieldNames(t *testing.T) {
 	db, c := seeded(t)
 	names := append(append([]string{}, hostile...), "name; DROP TABLE author", `name" = '' OR "1`, "name__", "__name",
 		"name____", "name__exact__exact", "books__", "pk__pk", "name\x00", "", " name", "NAME", "id)--")
-	c.reset()
+	c.Reset()
 	for _, name := range names {
 		for _, run := range []func() error{
 			func() error { _, err := New[Author](db).Filter(Q{name: "x"}).All(ctx); return err },
@@ -94,7 +94,7 @@ func TestHostileFieldNames(t *testing.T) {
 			assert.Contains(t, err.Error(), "Author", "field name %q", name)
 		}
 	}
-	assert.Equal(t, 0, c.n(), "no statement reached the server")
+	assert.Equal(t, 0, c.N(), "no statement reached the server")
 	n, err := New[Author](db).Count(ctx)
 	require.NoError(t, err)
 	assert.EqualValues(t, 3, n)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/eagerorm/eager/internal/anyslice"
+
 	"github.com/eagerorm/eager/orm"
 )
 
@@ -193,34 +195,21 @@ func listValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error) {
 func typedSlice(kind orm.ColumnKind, vals []any) any {
 	switch kind {
 	case orm.KindInt:
-		return collect[int64](vals)
+		return anyslice.Typed[int64](vals)
 	case orm.KindFloat:
-		return collect[float64](vals)
+		return anyslice.Typed[float64](vals)
 	case orm.KindString:
-		if s, ok := collect[string](vals).([]string); ok {
+		if s, ok := anyslice.Typed[string](vals).([]string); ok {
 			return s
 		}
 	case orm.KindBool:
-		return collect[bool](vals)
+		return anyslice.Typed[bool](vals)
 	case orm.KindTime, orm.KindDate:
-		return collect[time.Time](vals)
+		return anyslice.Typed[time.Time](vals)
 	case orm.KindUUID:
-		return collect[[16]byte](vals)
+		return anyslice.Typed[[16]byte](vals)
 	}
 	return vals
-}
-
-// collect returns vals as a []T when every element is a T, else vals as is.
-func collect[T any](vals []any) any {
-	out := make([]T, len(vals))
-	for i, v := range vals {
-		t, ok := v.(T)
-		if !ok {
-			return vals
-		}
-		out[i] = t
-	}
-	return out
 }
 
 func rangeValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, any, error) {

@@ -20,7 +20,7 @@ import (
 // the expected number of statements reached the server.
 func ids[T any](t *testing.T, c *counter, qs QuerySet[T], statements int) []int64 {
 	t.Helper()
-	c.reset()
+	c.Reset()
 	rows, err := qs.All(context.Background())
 	require.NoError(t, err)
 	out := make([]int64, 0, len(rows))
@@ -29,19 +29,19 @@ func ids[T any](t *testing.T, c *counter, qs QuerySet[T], statements int) []int6
 		out = append(out, m.PK.Value(ptrOf(r)).(int64))
 	}
 	slices.Sort(out)
-	assert.Equal(t, statements, c.n(), "statements sent")
+	assert.Equal(t, statements, c.N(), "statements sent")
 	return out
 }
 
 func TestLaziness(t *testing.T) {
 	ctx := context.Background()
 	db, c := seeded(t)
-	c.reset()
+	c.Reset()
 	qs := New[Book](db).Filter(Q{"genre": "novel"}).Exclude(Q{"rating": nil}).OrderBy("-pages").Limit(10)
 	_ = qs.Filter(Q{"pages": 1}) // an error kept on a derived value, not on qs
 	_, _, err := qs.SQL()
 	require.NoError(t, err)
-	assert.Equal(t, 0, c.n(), "building, chaining and SQL() run nothing")
+	assert.Equal(t, 0, c.N(), "building, chaining and SQL() run nothing")
 
 	assert.Equal(t, []int64{1, 3}, ids(t, c, qs, 1))
 
@@ -67,7 +67,7 @@ func TestLaziness(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "Gamma 50%_", byPages.Title)
 
-		c.reset()
+		c.Reset()
 		_, err = ordered.Limit(2).Filter(Q{"genre": "novel"}).All(ctx)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "cannot filter Book after Limit or Offset")
@@ -75,35 +75,35 @@ func TestLaziness(t *testing.T) {
 		assert.ErrorContains(t, err, "cannot reorder")
 		_, err = ordered.Limit(2).Last(ctx)
 		assert.ErrorContains(t, err, "cannot reverse")
-		assert.Equal(t, 0, c.n(), "a chain error sends nothing")
+		assert.Equal(t, 0, c.N(), "a chain error sends nothing")
 		assert.Empty(t, ids(t, c, ordered.Limit(0), 0), "Limit(0) runs no query")
 	})
 
 	t.Run("count and exists", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		n, err := New[Book](db).Filter(Q{"genre": "novel"}).Count(ctx)
 		require.NoError(t, err)
 		assert.EqualValues(t, 2, n)
-		assert.True(t, strings.HasPrefix(c.sqls[0], "SELECT COUNT(*) FROM"), c.sqls[0])
+		assert.True(t, strings.HasPrefix(c.SQLs()[0], "SELECT COUNT(*) FROM"), c.SQLs()[0])
 		n, err = New[Book](db).OrderBy("id").Offset(1).Limit(2).Count(ctx)
 		require.NoError(t, err)
 		assert.EqualValues(t, 2, n)
-		assert.Contains(t, c.sqls[1], "FROM (SELECT", "count over a sliced set uses a subquery")
+		assert.Contains(t, c.SQLs()[1], "FROM (SELECT", "count over a sliced set uses a subquery")
 		n, err = New[Book](db).Offset(3).Count(ctx)
 		require.NoError(t, err)
 		assert.EqualValues(t, 1, n)
 		ok, err := New[Book](db).Filter(Q{"genre": "essay"}).Exists(ctx)
 		require.NoError(t, err)
 		assert.True(t, ok)
-		assert.True(t, strings.HasPrefix(c.sqls[3], "SELECT 1 FROM") && strings.HasSuffix(c.sqls[3], "LIMIT 1"), c.sqls[3])
+		assert.True(t, strings.HasPrefix(c.SQLs()[3], "SELECT 1 FROM") && strings.HasSuffix(c.SQLs()[3], "LIMIT 1"), c.SQLs()[3])
 		ok, err = New[Book](db).Filter(Q{"genre": "essay", "pages__gt": 1000}).Exists(ctx)
 		require.NoError(t, err)
 		assert.False(t, ok)
-		assert.Equal(t, 5, c.n())
+		assert.Equal(t, 5, c.N())
 	})
 
 	t.Run("iter streams and stops", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		var got []int64
 		for b, err := range New[Book](db).OrderBy("id").Iter(ctx) {
 			require.NoError(t, err)
@@ -113,7 +113,7 @@ func TestLaziness(t *testing.T) {
 			}
 		}
 		assert.Equal(t, []int64{1, 2}, got)
-		assert.Equal(t, 1, c.n())
+		assert.Equal(t, 1, c.N())
 		// The connection is usable again: breaking out closed the rows.
 		n, err := New[Book](db).Count(ctx)
 		require.NoError(t, err)
@@ -356,7 +356,7 @@ func TestErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c.reset()
+			c.Reset()
 			_, err := tc.qs.All(ctx)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.msg)
@@ -365,7 +365,7 @@ func TestErrors(t *testing.T) {
 			if !strings.Contains(tc.name, "F with") {
 				assert.True(t, errors.As(err, &fe), "want *orm.FieldError, got %T", err)
 			}
-			assert.Equal(t, 0, c.n(), "nothing is sent for a bad query")
+			assert.Equal(t, 0, c.N(), "nothing is sent for a bad query")
 		})
 	}
 	t.Run("get", func(t *testing.T) {
@@ -395,11 +395,11 @@ func TestUpdateDelete(t *testing.T) {
 	db, c := seeded(t)
 	books := New[Book](db)
 
-	c.reset()
+	c.Reset()
 	n, err := books.Filter(Q{"genre": "novel"}).Update(ctx, map[string]any{"pages": F("pages").Add(1)})
 	require.NoError(t, err)
 	assert.EqualValues(t, 2, n)
-	assert.Equal(t, 1, c.n())
+	assert.Equal(t, 1, c.N())
 	pages, err := ValuesList[int32](ctx, books.OrderBy("id"), "pages")
 	require.NoError(t, err)
 	assert.Equal(t, []int32{101, 250, 301, 50}, pages)
@@ -428,17 +428,17 @@ func TestUpdateDelete(t *testing.T) {
 	_, err = books.Update(ctx, nil)
 	assert.ErrorContains(t, err, "nothing to set")
 
-	c.reset()
+	c.Reset()
 	n, err = books.Filter(Q{"id__in": []int{}}).Update(ctx, map[string]any{"pages": 1})
 	require.NoError(t, err)
 	assert.Zero(t, n)
-	assert.Equal(t, 0, c.n())
+	assert.Equal(t, 0, c.N())
 
 	_, err = New[Review](db).Filter(Q{"book__title": "Alpha"}).Delete(ctx)
 	require.NoError(t, err)
-	c.reset()
+	c.Reset()
 	n, err = books.Filter(Q{"reviews__isnull": true, "tags__isnull": false}).Delete(ctx)
-	require.Error(t, err, "book_tags rows still refer to book 1: %v %v", n, c.sqls)
+	require.Error(t, err, "book_tags rows still refer to book 1: %v %v", n, c.SQLs())
 	assert.ErrorIs(t, err, orm.ErrForeignKeyViolation)
 	_, err = db.Exec(ctx, "DELETE FROM book_tags WHERE book_id = 1")
 	require.NoError(t, err)
@@ -476,12 +476,12 @@ func TestConcurrentUse(t *testing.T) {
 func TestExplainAndDistinct(t *testing.T) {
 	ctx := context.Background()
 	db, c := seeded(t)
-	c.reset()
+	c.Reset()
 	plan, err := New[Book](db).Filter(Q{"author__name": "Ann"}).Explain(ctx)
 	require.NoError(t, err)
 	assert.Contains(t, plan, "Join", "the plan of the statement All would run")
 	assert.Contains(t, plan, "book")
-	assert.Equal(t, 1, c.n())
+	assert.Equal(t, 1, c.N())
 	_, err = New[Book](db).Filter(Q{"nope": 1}).Explain(ctx)
 	assert.ErrorContains(t, err, `cannot resolve "nope"`)
 

@@ -183,7 +183,11 @@ func (st *stmt) selectFrom(cols ...string) sq.SelectBuilder {
 }
 
 func (st *stmt) selectFromTable(from string, cols ...string) sq.SelectBuilder {
-	b := psql.Select(cols...).From(from)
+	return st.joinsAndWhere(psql.Select(cols...).From(from))
+}
+
+// joinsAndWhere adds the plan's joins and WHERE to b.
+func (st *stmt) joinsAndWhere(b sq.SelectBuilder) sq.SelectBuilder {
 	for _, jc := range st.s.joinClauses() {
 		b = b.JoinClause(jc)
 	}

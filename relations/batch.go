@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"unsafe"
 
+	"github.com/eagerorm/eager/internal/anyslice"
+
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5"
 )
@@ -319,9 +321,9 @@ func (s *keySet) array() any {
 	if len(s.ints) == 0 {
 		switch s.others[0].(type) {
 		case string:
-			return collectAs[string](s.others)
+			return anyslice.Typed[string](s.others)
 		case [16]byte:
-			return collectAs[[16]byte](s.others)
+			return anyslice.Typed[[16]byte](s.others)
 		}
 	}
 	out := make([]any, 0, s.len())
@@ -329,18 +331,6 @@ func (s *keySet) array() any {
 		out = append(out, i)
 	}
 	return append(out, s.others...)
-}
-
-func collectAs[T any](vals []any) any {
-	out := make([]T, len(vals))
-	for i, v := range vals {
-		t, ok := v.(T)
-		if !ok {
-			return vals
-		}
-		out[i] = t
-	}
-	return out
 }
 
 // intIndex maps keys to an int32; ptrIndex maps keys to a row. Integer

@@ -21,7 +21,7 @@ func TestThreeStates(t *testing.T) {
 	db, c, _ := seeded(t)
 	books, err := queryset.New[Book](db).OrderBy("id").All(ctx)
 	require.NoError(t, err)
-	c.reset()
+	c.Reset()
 
 	// Not loaded: the key is there without a query.
 	b3 := books[2]
@@ -30,14 +30,14 @@ func TestThreeStates(t *testing.T) {
 	assert.True(t, b3.Author.Valid())
 	assert.Nil(t, b3.Publisher.ID(), "a NULL key")
 	assert.False(t, b3.Publisher.Valid())
-	assert.Equal(t, 0, c.n(), "ID never queries")
+	assert.Equal(t, 0, c.N(), "ID never queries")
 
 	// A NULL foreign key: nil, no query, and then it counts as loaded.
 	p, err := b3.Publisher.Get(ctx)
 	require.NoError(t, err)
 	assert.Nil(t, p)
 	assert.True(t, b3.Publisher.Loaded())
-	assert.Equal(t, 0, c.n())
+	assert.Equal(t, 0, c.N())
 
 	// Loaded and empty versus loaded.
 	authors, err := queryset.New[Author](db).OrderBy("id").PrefetchRelated("books", "profile").All(ctx)
@@ -60,7 +60,7 @@ func TestThreeStates(t *testing.T) {
 	back, err := bs[0].Author.Get(ctx)
 	require.NoError(t, err)
 	assert.Same(t, ann, back)
-	assert.Equal(t, 3, c.n(), "authors, books, profiles; nothing more")
+	assert.Equal(t, 3, c.N(), "authors, books, profiles; nothing more")
 
 	// Not loaded on a row that was not read through a DB: an error, not a guess.
 	var fresh Author
@@ -107,7 +107,7 @@ func TestSetBeforeInsert(t *testing.T) {
 func TestEagerLoadingErrors(t *testing.T) {
 	ctx := context.Background()
 	db, c, _ := seeded(t)
-	c.reset()
+	c.Reset()
 	cases := []struct {
 		name string
 		run  func() error
@@ -143,7 +143,7 @@ func TestEagerLoadingErrors(t *testing.T) {
 	}
 	// The SelectRelated errors and bad arguments are found before anything
 	// is sent; prefetch names are checked after the main statement.
-	assert.LessOrEqual(t, c.n(), 3)
+	assert.LessOrEqual(t, c.N(), 3)
 }
 
 func TestCustomPrefetch(t *testing.T) {
@@ -151,39 +151,39 @@ func TestCustomPrefetch(t *testing.T) {
 	db, c, _ := seeded(t)
 
 	t.Run("filter and order inside the prefetch", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		authors, err := queryset.New[Author](db).OrderBy("id").PrefetchRelated(
 			queryset.Prefetch("books", queryset.New[Book](db).Filter(queryset.Q{"pages__gte": 100}).OrderBy("-pages"))).All(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, 2, c.n())
-		assert.Contains(t, c.sqls()[1], `"book"."pages" >= $2`)
+		assert.Equal(t, 2, c.N())
+		assert.Contains(t, c.SQLs()[1], `"book"."pages" >= $2`)
 		assert.Equal(t, []string{"Beta", "Alpha"}, titles(t, &authors[0].Books))
 		assert.Equal(t, []string{"Gamma 50%_"}, titles(t, &authors[1].Books), "delta has 50 pages")
 	})
 
 	t.Run("SelectRelated inside the prefetch is a join there", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		authors, err := queryset.New[Author](db).OrderBy("id").PrefetchRelated(
 			queryset.Prefetch("books", queryset.New[Book](db).SelectRelated("publisher__country").OrderBy("id"))).All(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, 2, c.n())
-		assert.Contains(t, c.sqls()[1], `LEFT JOIN "publisher"`)
+		assert.Equal(t, 2, c.N())
+		assert.Contains(t, c.SQLs()[1], `LEFT JOIN "publisher"`)
 		bs, _ := authors[1].Books.All(ctx)
 		p, err := bs[1].Publisher.Get(ctx)
 		require.NoError(t, err)
 		co, err := p.Country.Get(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, "France", co.Name)
-		assert.Equal(t, 2, c.n(), "no further statement")
+		assert.Equal(t, 2, c.N(), "no further statement")
 	})
 
 	t.Run("limit is per parent", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		authors, err := queryset.New[Author](db).OrderBy("id").PrefetchRelated(
 			queryset.Prefetch("books", queryset.New[Book](db).OrderBy("-pages").Limit(1))).All(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, 2, c.n())
-		assert.Contains(t, c.sqls()[1], "ROW_NUMBER() OVER (PARTITION BY")
+		assert.Equal(t, 2, c.N())
+		assert.Contains(t, c.SQLs()[1], "ROW_NUMBER() OVER (PARTITION BY")
 		assert.Equal(t, []string{"Beta"}, titles(t, &authors[0].Books))
 		assert.Equal(t, []string{"Gamma 50%_"}, titles(t, &authors[1].Books))
 		assert.Empty(t, titles(t, &authors[2].Books))
@@ -208,11 +208,11 @@ func TestCustomPrefetch(t *testing.T) {
 	})
 
 	t.Run("custom queryset with its own prefetch", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		authors, err := queryset.New[Author](db).OrderBy("id").PrefetchRelated(
 			queryset.Prefetch("books", queryset.New[Book](db).OrderBy("id").PrefetchRelated("reviews"))).All(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, 3, c.n())
+		assert.Equal(t, 3, c.N())
 		bs, _ := authors[0].Books.All(ctx)
 		rs, err := bs[0].Reviews.All(ctx)
 		require.NoError(t, err)
@@ -220,10 +220,10 @@ func TestCustomPrefetch(t *testing.T) {
 	})
 
 	t.Run("reuse of SelectRelated rows for a deeper prefetch", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		books, err := queryset.New[Book](db).OrderBy("id").SelectRelated("author").PrefetchRelated("author__awards").All(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, 2, c.n(), "the author level comes from the join: books+authors, then awards")
+		assert.Equal(t, 2, c.N(), "the author level comes from the join: books+authors, then awards")
 		a, _ := books[0].Author.Get(ctx)
 		aw, err := a.Awards.All(ctx)
 		require.NoError(t, err)
@@ -247,48 +247,45 @@ func TestPrefetchStatements(t *testing.T) {
 	db, c, _ := seeded(t)
 
 	t.Run("empty parent set sends nothing", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		as, err := queryset.New[Author](db).Filter(queryset.Q{"name": "nobody"}).PrefetchRelated("books__reviews", "awards").All(ctx)
 		require.NoError(t, err)
 		assert.Empty(t, as)
-		assert.Equal(t, 1, c.n())
-		c.reset()
+		assert.Equal(t, 1, c.N())
+		c.Reset()
 		_, err = queryset.New[Author](db).Filter(queryset.Q{"id__in": []int{}}).PrefetchRelated("books").All(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, 0, c.n())
-		c.reset()
+		assert.Equal(t, 0, c.N())
+		c.Reset()
 		bs, err := queryset.New[Book](db).Filter(queryset.Q{"publisher__isnull": true}).PrefetchRelated("publisher__country").All(ctx)
 		require.NoError(t, err)
 		assert.Len(t, bs, 1)
-		assert.Equal(t, 1, c.n(), "every key is NULL: no prefetch statement")
+		assert.Equal(t, 1, c.N(), "every key is NULL: no prefetch statement")
 	})
 
 	t.Run("keys are deduplicated into one array", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		_, err := queryset.New[Book](db).PrefetchRelated("author").All(ctx)
 		require.NoError(t, err)
-		c.mu.Lock()
-		args := c.events[1].Args
-		c.mu.Unlock()
+		args := c.Events()[1].Args
 		require.Len(t, args, 1, "one parameter whatever the number of keys")
 		assert.ElementsMatch(t, []int64{1, 2}, args[0])
 	})
 
 	t.Run("siblings share one round trip", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		_, err := queryset.New[Author](db).PrefetchRelated("books", "awards", "mentees", "books__reviews").All(ctx)
 		require.NoError(t, err)
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		require.Len(t, c.events, 5)
-		for _, ev := range c.events[1:4] {
+		events := c.Events()
+		require.Len(t, events, 5)
+		for _, ev := range events[1:4] {
 			assert.Equal(t, 3, ev.Batch, "%s", ev.SQL)
 		}
-		assert.Equal(t, 0, c.events[4].Batch, "the reviews level goes alone")
+		assert.Equal(t, 0, events[4].Batch, "the reviews level goes alone")
 	})
 
 	t.Run("inside RunInTx", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		err := db.RunInTx(ctx, func(ctx context.Context, tx *orm.DB) error {
 			if _, err := tx.Exec(ctx, "INSERT INTO book VALUES (5, 'Epsilon', 10, NULL, 1, now(), 'novel', 3, NULL, NULL)"); err != nil {
 				return err
@@ -302,7 +299,7 @@ func TestPrefetchStatements(t *testing.T) {
 			return errors.New("roll back")
 		})
 		require.EqualError(t, err, "roll back")
-		assert.Equal(t, 3, c.n())
+		assert.Equal(t, 3, c.N())
 	})
 }
 
@@ -322,17 +319,17 @@ func TestIterPrefetchesPerChunk(t *testing.T) {
 	want := []string{"Ann:2", "Bob:2", "Cy:0"}
 
 	t.Run("pool: stream, prefetch per chunk", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		assert.Equal(t, want, read(t, db))
-		assert.Equal(t, 3, c.n(), "the SELECT, and one prefetch per chunk of two: %v", c.sqls())
+		assert.Equal(t, 3, c.N(), "the SELECT, and one prefetch per chunk of two: %v", c.SQLs())
 	})
 	t.Run("in a transaction: a cursor", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		require.NoError(t, db.RunInTx(ctx, func(ctx context.Context, tx *orm.DB) error {
 			assert.Equal(t, want, read(t, tx))
 			return nil
 		}))
-		sqls := c.sqls()
+		sqls := c.SQLs()
 		assert.Contains(t, sqls[0], "DECLARE eager_iter_")
 		assert.Contains(t, sqls[1], "FETCH FORWARD 2 FROM eager_iter_")
 		assert.Contains(t, sqls[len(sqls)-1], "CLOSE eager_iter_")
@@ -344,7 +341,7 @@ func TestIterPrefetchesPerChunk(t *testing.T) {
 		defer conn.Close(ctx)
 		cc := &counter{}
 		assert.Equal(t, want, read(t, orm.New(conn, orm.WithHook(cc))))
-		assert.Contains(t, cc.sqls()[0], "DECLARE")
+		assert.Contains(t, cc.SQLs()[0], "DECLARE")
 	})
 	t.Run("break stops early", func(t *testing.T) {
 		n := 0
@@ -371,22 +368,22 @@ func TestPrefetchHundredThousandParents(t *testing.T) {
 		INSERT INTO author SELECT i, 'a' || i, NULL, NULL FROM generate_series(1, 100000) i;
 		INSERT INTO book SELECT i, 'b' || i, i % 500, NULL, 1, now(), 'novel', i, NULL, NULL FROM generate_series(1, 100000) i;`)
 	require.NoError(t, err)
-	c.reset()
+	c.Reset()
 	authors, err := queryset.New[Author](db).PrefetchRelated("books").All(ctx)
 	require.NoError(t, err)
 	require.Len(t, authors, 100000)
-	assert.Equal(t, 2, c.n())
+	assert.Equal(t, 2, c.N())
 	for _, a := range authors {
 		bs, err := a.Books.All(ctx)
 		require.NoError(t, err)
 		require.Len(t, bs, 1)
 		require.Equal(t, "b"+a.Name[1:], bs[0].Title)
 	}
-	assert.Equal(t, 2, c.n())
+	assert.Equal(t, 2, c.N())
 
-	c.reset()
+	c.Reset()
 	books, err := queryset.New[Book](db).PrefetchRelated("author").All(ctx)
 	require.NoError(t, err)
 	assert.Len(t, books, 100000)
-	assert.Equal(t, 2, c.n(), "the forward direction too")
+	assert.Equal(t, 2, c.N(), "the forward direction too")
 }

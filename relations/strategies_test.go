@@ -35,26 +35,26 @@ func strategies[T any](t *testing.T, c *counter, base queryset.QuerySet[T], path
 		return out
 	}
 
-	c.reset()
+	c.Reset()
 	rows, err := base.All(ctx)
 	require.NoError(t, err)
 	naive := collect(rows)
-	lazyStatements := c.n() - 1
+	lazyStatements := c.N() - 1
 	assert.Greater(t, lazyStatements, 0, "the naive loop loads lazily")
 
 	if toOne {
-		c.reset()
+		c.Reset()
 		rows, err := base.SelectRelated(path).All(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, naive, collect(rows), "SelectRelated(%q) sees what the naive loop sees", path)
-		assert.Equal(t, 1, c.n(), "SelectRelated(%q) is one statement", path)
+		assert.Equal(t, 1, c.N(), "SelectRelated(%q) is one statement", path)
 	}
 
-	c.reset()
+	c.Reset()
 	rows, err = base.PrefetchRelated(path).All(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, naive, collect(rows), "PrefetchRelated(%q) sees what the naive loop sees", path)
-	assert.Equal(t, 1+levels, c.n(), "PrefetchRelated(%q) is 1 + %d statements: %v", path, levels, c.sqls())
+	assert.Equal(t, 1+levels, c.N(), "PrefetchRelated(%q) is 1 + %d statements: %v", path, levels, c.SQLs())
 }
 
 func name(a *Author) string {

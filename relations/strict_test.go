@@ -93,7 +93,7 @@ func TestStrictPanicsInNaiveLoops(t *testing.T) {
 	}
 	for _, l := range loops {
 		t.Run(l.name, func(t *testing.T) {
-			c.reset()
+			c.Reset()
 			le := lazyPanic(t, l.run)
 			assert.Equal(t, l.model, le.Model)
 			assert.Equal(t, l.fix, le.Fix)
@@ -104,7 +104,7 @@ func TestStrictPanicsInNaiveLoops(t *testing.T) {
 			assert.Contains(t, msg, "add "+l.fix+" to the QuerySet["+l.model+"]")
 			assert.Contains(t, msg, *l.want)
 			assert.Contains(t, msg, fmt.Sprintf("a result of %d rows", l.peers))
-			assert.Equal(t, 1, c.n(), "the panic comes before any lazy statement")
+			assert.Equal(t, 1, c.N(), "the panic comes before any lazy statement")
 		})
 	}
 }
@@ -114,7 +114,7 @@ func TestStrictExemptions(t *testing.T) {
 	db, c, _ := seeded(t, orm.WithLoadMode(orm.Strict))
 
 	t.Run("single-row results load lazily", func(t *testing.T) {
-		c.reset()
+		c.Reset()
 		b, err := queryset.New[Book](db).Get(ctx, queryset.Q{"pk": 1})
 		require.NoError(t, err)
 		a, err := b.Author.Get(ctx)
@@ -125,7 +125,7 @@ func TestStrictExemptions(t *testing.T) {
 		bs, err := first.Books.All(ctx)
 		require.NoError(t, err)
 		assert.Len(t, bs, 2)
-		assert.Equal(t, 4, c.n())
+		assert.Equal(t, 4, c.N())
 	})
 	t.Run("a NULL foreign key", func(t *testing.T) {
 		rows, err := queryset.New[Book](db).Filter(queryset.Q{"publisher__isnull": true}).All(ctx)
@@ -142,7 +142,7 @@ func TestStrictExemptions(t *testing.T) {
 	t.Run("inside AllowLazy", func(t *testing.T) {
 		rows, err := queryset.New[Book](db).OrderBy("id").All(ctx)
 		require.NoError(t, err)
-		c.reset()
+		c.Reset()
 		require.NoError(t, orm.AllowLazy(ctx, func(ctx context.Context) error {
 			for _, b := range rows {
 				if _, err := b.Author.Get(ctx); err != nil {
@@ -151,7 +151,7 @@ func TestStrictExemptions(t *testing.T) {
 			}
 			return nil
 		}))
-		assert.Equal(t, 4, c.n())
+		assert.Equal(t, 4, c.N())
 	})
 	t.Run("StrictAll panics on single rows too", func(t *testing.T) {
 		b, err := queryset.New[Book](db).WithLoadMode(orm.StrictAll).Get(ctx, queryset.Q{"pk": 1})
@@ -222,7 +222,7 @@ func TestFetchPeers(t *testing.T) {
 	seedMany(t, db)
 	many := queryset.New[Book](db).Filter(queryset.Q{"id__gte": 100}).OrderBy("id")
 
-	c.reset()
+	c.Reset()
 	rows, err := many.All(ctx)
 	require.NoError(t, err)
 	require.Len(t, rows, 500)
@@ -232,7 +232,7 @@ func TestFetchPeers(t *testing.T) {
 		require.NoError(t, err)
 		naive = append(naive, a.Name)
 	}
-	assert.Equal(t, 2, c.n(), "500 books and their authors in 2 statements: %v", c.sqls())
+	assert.Equal(t, 2, c.N(), "500 books and their authors in 2 statements: %v", c.SQLs())
 
 	selected, err := many.SelectRelated("author").All(ctx)
 	require.NoError(t, err)
@@ -243,7 +243,7 @@ func TestFetchPeers(t *testing.T) {
 	}
 	assert.Equal(t, eager, naive, "the same values as SelectRelated")
 
-	c.reset()
+	c.Reset()
 	authors, err := queryset.New[Author](db).Filter(queryset.Q{"id__gte": 10}).All(ctx)
 	require.NoError(t, err)
 	total := 0
@@ -253,9 +253,9 @@ func TestFetchPeers(t *testing.T) {
 		total += len(bs)
 	}
 	assert.Equal(t, 500, total)
-	assert.Equal(t, 2, c.n(), "reverse FK: 2 statements")
+	assert.Equal(t, 2, c.N(), "reverse FK: 2 statements")
 
-	c.reset()
+	c.Reset()
 	rows, err = many.All(ctx)
 	require.NoError(t, err)
 	for _, b := range rows {
@@ -263,9 +263,9 @@ func TestFetchPeers(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, ts, 1)
 	}
-	assert.Equal(t, 2, c.n(), "many-to-many: 2 statements")
+	assert.Equal(t, 2, c.N(), "many-to-many: 2 statements")
 
-	c.reset()
+	c.Reset()
 	n := 0
 	for b, err := range many.IterChunk(100).Iter(ctx) {
 		require.NoError(t, err)
@@ -274,7 +274,7 @@ func TestFetchPeers(t *testing.T) {
 		n++
 	}
 	assert.Equal(t, 500, n)
-	assert.Equal(t, 1+5, c.n(), "over Iter, the peers are the chunk: one load per chunk")
+	assert.Equal(t, 1+5, c.N(), "over Iter, the peers are the chunk: one load per chunk")
 }
 
 func TestCaptureReport(t *testing.T) {
