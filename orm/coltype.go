@@ -52,7 +52,6 @@ type columnType struct {
 var (
 	timeType    = reflect.TypeFor[time.Time]()
 	rawJSONType = reflect.TypeFor[json.RawMessage]()
-	bytesType   = reflect.TypeFor[[]byte]()
 	scannerType = reflect.TypeFor[sql.Scanner]()
 )
 

@@ -26,7 +26,7 @@ type Author struct {
 	Books relations.Many[Book]    `orm:"reverse:Author"`
 	Bio   relations.OneToOne[Bio] `orm:"reverse:Author"`
 	Timestamps
-	secret string //nolint:unused // unexported fields are not mapped
+	secret string //lint:ignore U1000 an unexported field, to show it is not mapped
 	Skip   string `db:"-"`
 }
 
@@ -235,7 +235,7 @@ type customScannerNoType struct {
 	ID  int64 `orm:"pk"`
 	Val scanner
 }
-type scanner struct{ v string }
+type scanner struct{ v string } //lint:ignore U1000 a field of a custom type the model test needs
 
 func (s *scanner) Scan(src any) error { return nil }
 

@@ -20,14 +20,6 @@ type path struct {
 	lookup    string // "exact" when none is given
 }
 
-// model is the model that owns p.field.
-func (p path) model(base *orm.Model) *orm.Model {
-	if len(p.hops) == 0 {
-		return base
-	}
-	return p.hops[len(p.hops)-1].Rel.Target
-}
-
 // firstMulti is the index in hops of the first multi-valued relation, or -1.
 func (p path) firstMulti() int {
 	for i, h := range p.hops {
