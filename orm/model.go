@@ -1,10 +1,12 @@
 package orm
 
 import (
-	"github.com/eagerorm/eager/internal/naming"
+	"fmt"
 	"reflect"
 	"sort"
 	"unsafe"
+
+	"github.com/eagerorm/eager/internal/naming"
 )
 
 // Model is the metadata of a model struct, built once per type and shared.
@@ -140,4 +142,25 @@ func (m *Model) UnknownField(name string) *FieldError {
 	choices := m.FieldNames()
 	return &FieldError{Model: m.Name, Field: name, Msg: "no such field", Choices: choices,
 		Suggest: naming.Closest(name, choices)}
+}
+
+// RelationByName resolves one name of a relation path for method
+// ("SelectRelated", "PrefetchRelated"): an unknown name or a column is a
+// *FieldError about path, listing the model's relations with the closest one.
+func (m *Model) RelationByName(name, path, method string) (*Field, error) {
+	rels := make([]string, 0, len(m.Relations))
+	for _, r := range m.Relations {
+		rels = append(rels, r.Name)
+	}
+	sort.Strings(rels)
+	f, ok := m.FieldByName(name)
+	if !ok {
+		return nil, &FieldError{Model: m.Name, Field: path, Choices: rels, Suggest: naming.Closest(name, rels),
+			Msg: fmt.Sprintf("%s: %s has no relation %q", method, m.Name, name)}
+	}
+	if f.Rel == nil {
+		return nil, &FieldError{Model: m.Name, Field: path, Choices: rels,
+			Msg: fmt.Sprintf("%s: %s is a column, not a relation", method, f)}
+	}
+	return f, nil
 }

@@ -94,7 +94,7 @@ func (st *stmt) selectRelated(paths []string) error {
 		cur, parent := st.s.model, 0
 		var hops []*orm.Field
 		for i, name := range parts {
-			f, err := relationOf(cur, name, p, "SelectRelated")
+			f, err := cur.RelationByName(name, p, "SelectRelated")
 			if err != nil {
 				return err
 			}
@@ -117,25 +117,6 @@ func (st *stmt) selectRelated(paths []string) error {
 		}
 	}
 	return nil
-}
-
-// relationOf resolves one name of a relation path.
-func relationOf(m *orm.Model, name, path, method string) (*orm.Field, error) {
-	var rels []string
-	for _, r := range m.Relations {
-		rels = append(rels, r.Name)
-	}
-	f, ok := m.FieldByName(name)
-	if !ok {
-		e := m.UnknownField(name)
-		e.Field, e.Msg, e.Choices = path, fmt.Sprintf("%s: %s has no relation %q", method, m.Name, name), sorted(rels)
-		return nil, e
-	}
-	if f.Rel == nil {
-		return nil, &orm.FieldError{Model: m.Name, Field: path, Choices: sorted(rels),
-			Msg: fmt.Sprintf("%s: %s is a column, not a relation", method, f)}
-	}
-	return f, nil
 }
 
 // columns is the select list of every node, recording where each node's

@@ -3,11 +3,9 @@ package relations
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"unsafe"
 
-	"github.com/eagerorm/eager/internal/naming"
 	"github.com/eagerorm/eager/orm"
 )
 
@@ -107,7 +105,7 @@ func buildTree(m *orm.Model, lookups []Lookup, basePath string, baseMulti bool) 
 		var parent *prefetchNode
 		parts := strings.Split(lk.Path, "__")
 		for i, name := range parts {
-			f, err := relationField(cur, name, lk.Path, "PrefetchRelated")
+			f, err := cur.RelationByName(name, lk.Path, "PrefetchRelated")
 			if err != nil {
 				return nil, err
 			}
@@ -144,23 +142,4 @@ func modelName(m *orm.Model) string {
 		return "an invalid model"
 	}
 	return m.Name
-}
-
-// relationField resolves one name of a relation path, with a clear error.
-func relationField(m *orm.Model, name, path, method string) (*orm.Field, error) {
-	var rels []string
-	for _, r := range m.Relations {
-		rels = append(rels, r.Name)
-	}
-	slices.Sort(rels)
-	f, ok := m.FieldByName(name)
-	if !ok {
-		return nil, &orm.FieldError{Model: m.Name, Field: path, Choices: rels, Suggest: naming.Closest(name, rels),
-			Msg: fmt.Sprintf("%s: %s has no relation %q", method, m.Name, name)}
-	}
-	if f.Rel == nil {
-		return nil, &orm.FieldError{Model: m.Name, Field: path, Choices: rels,
-			Msg: fmt.Sprintf("%s: %s.%s is a column, not a relation", method, m.Name, f.Name)}
-	}
-	return f, nil
 }
