@@ -175,7 +175,7 @@ func checkAllow(allow []string) error {
 			known = known || a == r
 		}
 		if !known {
-			return fmt.Errorf("Allow: unknown lint rule %q (rules: %s)", a, strings.Join(Rules(), ", "))
+			return fmt.Errorf("unknown lint rule %q in Allow (rules: %s)", a, strings.Join(Rules(), ", "))
 		}
 	}
 	return nil

@@ -212,7 +212,7 @@ func (op AlterColumn) apply(s *State) error {
 	case op.AddIdentity && op.DropIdentity:
 		return fmt.Errorf("both AddIdentity and DropIdentity")
 	case op.Using != "" && op.Type == "":
-		return fmt.Errorf("Using without Type")
+		return fmt.Errorf("a Using expression without a Type")
 	}
 	next := *c
 	if op.Type != "" {
