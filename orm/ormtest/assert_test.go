@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/eagerorm/eager/internal/pgtest"
 	. "github.com/eagerorm/eager/internal/testdomain"
 	"github.com/eagerorm/eager/orm"
 	"github.com/eagerorm/eager/orm/ormtest"
@@ -15,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { ormtest.Main(m) }
 
 // fakeTB records failures instead of failing the real test.
 type fakeTB struct {
@@ -29,10 +28,10 @@ func (f *fakeTB) Errorf(format string, args ...any) {
 }
 
 func seeded(t *testing.T) *orm.DB {
-	tdb := pgtest.New(t)
-	_, err := tdb.Pool.Exec(context.Background(), SchemaDDL+SeedSQL)
+	db := ormtest.NewDB(t)
+	_, err := db.Exec(context.Background(), SchemaDDL+SeedSQL)
 	require.NoError(t, err)
-	return orm.New(tdb.Pool)
+	return db
 }
 
 func naiveLoop(db *orm.DB) func(ctx context.Context) {
