@@ -2,6 +2,7 @@ package pgtest
 
 import (
 	"context"
+	"flag"
 	"testing"
 )
 
@@ -31,5 +32,23 @@ func TestSchemaNameIsSafe(t *testing.T) {
 		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
 			t.Fatalf("unsafe rune %q in %q", r, n)
 		}
+	}
+}
+
+// Without a server, Main keeps the Examples from running by adding them to
+// -test.skip, keeping what the command line skips.
+func TestSkipExamples(t *testing.T) {
+	f := flag.Lookup("test.skip")
+	old := f.Value.String()
+	defer f.Value.Set(old)
+	f.Value.Set("")
+	skipExamples()
+	if got := f.Value.String(); got != "^Example" {
+		t.Fatalf("-test.skip = %q", got)
+	}
+	f.Value.Set("TestSlow")
+	skipExamples()
+	if got := f.Value.String(); got != "^Example|TestSlow" {
+		t.Fatalf("-test.skip = %q", got)
 	}
 }

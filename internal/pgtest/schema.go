@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"os"
 	"regexp"
@@ -45,11 +46,31 @@ func ServerDSN() (string, error) {
 }
 
 // Main runs the package's tests and then stops any throwaway cluster, so no
-// process or temp dir outlives the test binary.
+// process or temp dir outlives the test binary. Without a server (and
+// CI unset) the package's Examples do not run: an Example cannot skip
+// itself, and without its database its output could only be wrong.
 func Main(m *testing.M) {
+	if _, err := ServerDSN(); err != nil && os.Getenv("CI") != "true" {
+		fmt.Fprintf(os.Stderr, "pgtest: %v: the tests that need a database skip, and so do the Examples\n", err)
+		skipExamples()
+	}
 	code := m.Run()
 	server.Stop()
 	os.Exit(code)
+}
+
+// skipExamples adds the Examples to -test.skip.
+func skipExamples() {
+	if !flag.Parsed() {
+		flag.Parse() // m.Run would; -test.skip given on the command line is kept
+	}
+	if f := flag.Lookup("test.skip"); f != nil {
+		pattern := "^Example"
+		if v := f.Value.String(); v != "" {
+			pattern += "|" + v
+		}
+		_ = f.Value.Set(pattern)
+	}
 }
 
 // New creates a schema for the test and a pool bound to it. Without a server
