@@ -23,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/eagerorm/eager/examples/internal/redact"
 	"github.com/eagerorm/eager/examples/internal/shop"
 	"github.com/eagerorm/eager/orm"
 	"github.com/eagerorm/eager/orm/ormhttp"
@@ -32,7 +33,7 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	orders := flag.Int("orders", 500, "how many orders to seed")
-	dsn := flag.String("dsn", "", "PostgreSQL connection string (default: as the tests resolve it)")
+	dsn := flag.String("dsn", "", "PostgreSQL connection string (default: $EAGER_DATABASE_URL, $DATABASE_URL, PG*; else a throwaway cluster)")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -44,7 +45,8 @@ func main() {
 	}
 	defer stop()
 	if err := shop.Setup(ctx, db, *orders); err != nil {
-		log.Fatal(err)
+		stop()
+		log.Fatal(redact.Error(err))
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -60,7 +62,7 @@ func main() {
 // handler is the service's routes behind the query-count middleware.
 func handler(db *orm.DB, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /orders", listOrders(db))
+	mux.HandleFunc("GET /orders", listOrders(db, logger))
 	return ormhttp.Middleware(ormhttp.Options{Logger: logger})(mux)
 }
 
@@ -73,7 +75,7 @@ type orderJSON struct {
 
 // listOrders answers with every order and its customer's name; ?fixed=1
 // loads the customers with SelectRelated instead of one query per order.
-func listOrders(db *orm.DB) http.HandlerFunc {
+func listOrders(db *orm.DB, logger *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context() // carries the middleware's capture
 		qs := queryset.New[shop.Order](db).OrderBy("id")
@@ -82,14 +84,14 @@ func listOrders(db *orm.DB) http.HandlerFunc {
 		}
 		orders, err := qs.All(ctx)
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
+			shop.InternalError(w, r, logger, err) // a generic 500; the log names no row values
 			return
 		}
 		out := make([]orderJSON, 0, len(orders))
 		for _, o := range orders {
 			c, err := o.Customer.Get(ctx)
 			if err != nil {
-				http.Error(w, err.Error(), http.StatusInternalServerError)
+				shop.InternalError(w, r, logger, err)
 				return
 			}
 			out = append(out, orderJSON{ID: o.ID, Status: o.Status, Total: o.Total, Customer: c.Name})

@@ -12,17 +12,16 @@ import (
 	"time"
 
 	"github.com/eagerorm/eager/examples/internal/shop"
-	"github.com/eagerorm/eager/internal/pgtest"
-	"github.com/eagerorm/eager/orm"
+	"github.com/eagerorm/eager/orm/ormtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { ormtest.Main(m) }
 
 func TestOrdersHeaderAndWarning(t *testing.T) {
 	ctx := context.Background()
-	db := orm.New(pgtest.New(t).Pool)
+	db := ormtest.NewDB(t)
 	require.NoError(t, shop.Setup(ctx, db, 500))
 	var logs bytes.Buffer
 	srv := httptest.NewServer(handler(db, slog.New(slog.NewTextHandler(&logs, nil))))

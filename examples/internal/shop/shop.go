@@ -6,14 +6,14 @@ package shop
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"time"
 
-	"github.com/eagerorm/eager/internal/pgserver"
 	"github.com/eagerorm/eager/migrate"
 	"github.com/eagerorm/eager/orm"
+	"github.com/eagerorm/eager/pgdev"
 	"github.com/eagerorm/eager/relations"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 type Customer struct {
@@ -33,11 +33,16 @@ type Order struct {
 
 func (Order) TableName() string { return "orders" }
 
-// Open resolves the server the way the tests do (a -dsn flag, the
-// environment, or a throwaway cluster), recreates schema on it and returns
-// a DB working in that schema. stop releases both.
+// Models are the shop's models: what Setup creates tables for, and what a
+// test passes to ormtest.NewDB.
+var Models = []any{Customer{}, Order{}}
+
+// Open finds the server (dsn, else the one the environment names, else a
+// throwaway cluster: pgdev.Start), recreates schema on it and returns a DB
+// whose connections work in that schema, and the server's name for the
+// program's first line. stop releases both.
 func Open(ctx context.Context, dsn, schema string, opts ...orm.Option) (db *orm.DB, server string, stop func(), err error) {
-	srv, err := pgserver.ResolveDSN(dsn)
+	srv, err := pgdev.Start(ctx, dsn)
 	if err != nil {
 		return nil, "", nil, err
 	}
@@ -52,43 +57,21 @@ func Open(ctx context.Context, dsn, schema string, opts ...orm.Option) (db *orm.
 		srv.Stop()
 		return nil, "", nil, err
 	}
-	db, err = orm.Open(ctx, pgserver.WithSearchPath(srv.DSN, schema), opts...)
+	inSchema := orm.WithPoolConfig(func(pc *pgxpool.Config) { pc.ConnConfig.RuntimeParams["search_path"] = schema })
+	db, err = orm.Open(ctx, srv.DSN, append(opts[:len(opts):len(opts)], inSchema)...)
 	if err != nil {
 		srv.Stop()
 		return nil, "", nil, err
 	}
-	return db, describe(srv), func() { db.Close(); srv.Stop() }, nil
+	return db, srv.String(), func() { db.Close(); srv.Stop() }, nil
 }
 
-func describe(srv *pgserver.Server) string {
-	if srv.Throwaway {
-		return "a throwaway PostgreSQL cluster"
-	}
-	if u, err := url.Parse(srv.DSN); err == nil && u.Host != "" {
-		return "PostgreSQL at " + u.Host
-	}
-	return "PostgreSQL"
-}
-
-// Setup creates the tables from the models (the SQL migrate would generate
-// for a first migration) and seeds n orders spread over n/5 customers.
+// Setup creates the tables from the models (migrate.CreateModels: the
+// schema a first migration would create) and seeds n orders spread over
+// n/5 customers.
 func Setup(ctx context.Context, db *orm.DB, n int) error {
-	models, err := migrate.ModelsOf(Customer{}, Order{})
-	if err != nil {
+	if err := migrate.CreateModels(ctx, db, Models...); err != nil {
 		return err
-	}
-	state, err := migrate.FromModels(models...)
-	if err != nil {
-		return err
-	}
-	ddl, err := migrate.SQL(migrate.Diff(migrate.NewState(), state)...)
-	if err != nil {
-		return err
-	}
-	for _, stmt := range ddl {
-		if _, err := db.Exec(ctx, stmt); err != nil {
-			return fmt.Errorf("shop: %s: %w", stmt, err)
-		}
 	}
 	customers := make([]*Customer, max(1, n/5))
 	for i := range customers {
