@@ -5,7 +5,7 @@
 //
 //	go run ./examples/migrations makemigrations   # after changing shop's models
 //	go run ./examples/migrations sqlmigrate 0002  # review the SQL
-//	go run ./examples/migrations migrate          # apply (-dsn, or $DATABASE_URL)
+//	go run ./examples/migrations migrate          # apply (-dsn, else $EAGER_DATABASE_URL, $DATABASE_URL, PG*)
 //	go run ./examples/migrations status
 //	go run ./examples/migrations rollback 0001
 //

@@ -7,11 +7,11 @@ import (
 	"testing"
 
 	"github.com/eagerorm/eager/examples/migrations/shop"
-	"github.com/eagerorm/eager/internal/pgtest"
 	"github.com/eagerorm/eager/migrate"
+	"github.com/eagerorm/eager/orm/ormtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { ormtest.Main(m) }
 
 func run(t *testing.T, args ...string) string {
 	t.Helper()
@@ -33,7 +33,7 @@ func TestMigrationsMatchModels(t *testing.T) {
 // TestMigrationsApplyAndRollBack applies the committed migrations to an
 // empty schema, rolls them all back and applies them again.
 func TestMigrationsApplyAndRollBack(t *testing.T) {
-	pg := pgtest.New(t)
+	pg := ormtest.NewSchema(t) // an empty schema: the migrations create the tables
 	run(t, "migrate", "-dsn", pg.DSN)
 	if out := run(t, "status", "-dsn", pg.DSN); !strings.Contains(out, "3 applied\n") {
 		t.Fatalf("status:\n%s", out)

@@ -7,9 +7,10 @@
 // Then it runs the naive loop under orm.Strict, which panics with the fix,
 // and prints the capture report of the naive run, which names the line.
 //
-// Without -dsn it uses the server the tests use ($EAGER_DATABASE_URL,
-// $DATABASE_URL, the PG* variables, or postgres@127.0.0.1:5432/test) and
-// starts a throwaway cluster when none answers. Its tables live in the
+// Without -dsn it uses the server the environment names
+// ($EAGER_DATABASE_URL, $DATABASE_URL, or libpq's PG* variables); when it
+// names none and nothing answers at libpq's defaults, it starts a throwaway
+// cluster (package pgdev) and removes it at the end. Its tables live in the
 // schema eager_nplusone, recreated on every run.
 package main
 
@@ -24,6 +25,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/eagerorm/eager/examples/internal/redact"
 	"github.com/eagerorm/eager/examples/internal/shop"
 	"github.com/eagerorm/eager/orm"
 	"github.com/eagerorm/eager/queryset"
@@ -31,7 +33,7 @@ import (
 
 func main() {
 	orders := flag.Int("orders", 500, "how many orders to list")
-	dsn := flag.String("dsn", "", "PostgreSQL connection string (default: as the tests resolve it)")
+	dsn := flag.String("dsn", "", "PostgreSQL connection string (default: from the environment, see the package doc)")
 	flag.Parse()
 	log.SetFlags(0)
 	if *orders < 1 {
@@ -40,15 +42,16 @@ func main() {
 	ctx := context.Background()
 	db, server, stop, err := shop.Open(ctx, *dsn, "eager_nplusone")
 	if err != nil {
-		log.Fatal(err)
+		log.Fatal("nplusone: ", err)
 	}
-	defer stop()
 	fmt.Printf("eager N+1 tutorial: %d orders, %d customers, on %s\n\n", *orders, max(1, *orders/5), server)
-	if err := shop.Setup(ctx, db, *orders); err != nil {
-		log.Fatal(err)
+	err = shop.Setup(ctx, db, *orders)
+	if err == nil {
+		err = demo(ctx, os.Stdout, db)
 	}
-	if err := demo(ctx, os.Stdout, db); err != nil {
-		log.Fatal(err)
+	stop() // before exiting: a throwaway cluster must not outlive the program
+	if err != nil {
+		log.Fatal("nplusone: ", redact.Error(err)) // no row values in the log
 	}
 }
 

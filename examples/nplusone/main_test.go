@@ -8,19 +8,18 @@ import (
 	"testing"
 
 	"github.com/eagerorm/eager/examples/internal/shop"
-	"github.com/eagerorm/eager/internal/pgtest"
-	"github.com/eagerorm/eager/orm"
+	"github.com/eagerorm/eager/orm/ormtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { ormtest.Main(m) }
 
 // The tutorial's promise: 501, 1, 2 and 2 statements for 500 orders, the
 // same listing every way, the strict-mode fix and the report's N+1 line.
 func TestTutorial(t *testing.T) {
 	ctx := context.Background()
-	db := orm.New(pgtest.New(t).Pool)
+	db := ormtest.NewDB(t)
 	require.NoError(t, shop.Setup(ctx, db, 500))
 
 	results, err := measure(ctx, db)
