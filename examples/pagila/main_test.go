@@ -6,43 +6,43 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/eagerorm/eager/internal/pgtest"
 	"github.com/eagerorm/eager/orm"
+	"github.com/eagerorm/eager/orm/ormtest"
 	"github.com/eagerorm/eager/queryset"
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { ormtest.Main(m) }
 
 // TestPagila loads the real dataset into a schema of its own (never the
 // example's database) and checks the example's three results: their
 // statement counts and their values, against plain SQL.
 func TestPagila(t *testing.T) {
 	ctx := context.Background()
-	tdb := pgtest.New(t)
-	c, err := tdb.Pool.Acquire(ctx)
+	tdb := ormtest.NewSchema(t) // empty: load creates Pagila's own schema in it
+	conn, err := pgx.Connect(ctx, tdb.DSN)
 	require.NoError(t, err)
-	fresh, err := load(ctx, c.Conn())
+	fresh, err := load(ctx, conn)
 	if err == nil {
 		assert.True(t, fresh, "the first load loads")
-		fresh, err = load(ctx, c.Conn())
+		fresh, err = load(ctx, conn)
 		assert.False(t, fresh, "the second load finds the marker")
 	}
-	c.Release()
+	conn.Close(ctx)
 	require.NoError(t, err)
 
 	t.Run("dataset", func(t *testing.T) {
 		for table, want := range map[string]int{"film": 1000, "actor": 200, "film_actor": 5462, "category": 16,
 			"rental": 16044, "customer": 599, "payment": 16049, "inventory": 4581} {
-			assert.Equal(t, want, count(t, tdb.Pool, "SELECT count(*) FROM "+table), table)
+			assert.Equal(t, want, count(t, tdb.DB, "SELECT count(*) FROM "+table), table)
 		}
 	})
 
 	t.Run("report", func(t *testing.T) {
 		var out strings.Builder
-		n, err := report(ctx, &out, tdb.Pool)
+		n, err := report(ctx, &out, tdb.DB)
 		require.NoError(t, err)
 		assert.Equal(t, counts{rentals: 1, films: 3, categories: 1}, n, "statements per result")
 		for _, want := range []string{"1 statement", "3 statements", "PHILIP CAUSEY", "Russian Federation",
@@ -53,7 +53,7 @@ func TestPagila(t *testing.T) {
 	})
 
 	c2 := &counter{}
-	db := orm.New(tdb.Pool, orm.WithHook(c2), orm.WithLoadMode(orm.StrictAll))
+	db := tdb.DB.WithHooks(c2).WithLoadMode(orm.StrictAll)
 
 	t.Run("latest rentals", func(t *testing.T) {
 		c2.n.Store(0)
@@ -102,7 +102,7 @@ func TestPagila(t *testing.T) {
 			for _, a := range actors {
 				got = append(got, a.FirstName+" "+a.LastName)
 			}
-			want := strs(t, tdb.Pool, `SELECT a.first_name || ' ' || a.last_name FROM actor a
+			want := strs(t, tdb.DB, `SELECT a.first_name || ' ' || a.last_name FROM actor a
 				JOIN film_actor fa USING (actor_id) WHERE fa.film_id = $1 ORDER BY a.last_name, a.first_name`, f.ID)
 			assert.Equal(t, want, got, "actors of %s", f.Title)
 
@@ -112,7 +112,7 @@ func TestPagila(t *testing.T) {
 			for _, c := range cats {
 				got = append(got, c.Name)
 			}
-			want = strs(t, tdb.Pool, `SELECT c.name FROM category c
+			want = strs(t, tdb.DB, `SELECT c.name FROM category c
 				JOIN film_category fc USING (category_id) WHERE fc.film_id = $1 ORDER BY c.name`, f.ID)
 			assert.Equal(t, want, got, "categories of %s", f.Title)
 		}
@@ -128,7 +128,7 @@ func TestPagila(t *testing.T) {
 		require.Len(t, rows, 16)
 		assert.Equal(t, map[string]any{"inventory__film__categories__name": "Sci-Fi", "rentals": int64(2490)}, rows[0])
 		for _, row := range rows {
-			want := count(t, tdb.Pool, `SELECT count(*) FROM rental r JOIN inventory i USING (inventory_id)
+			want := count(t, tdb.DB, `SELECT count(*) FROM rental r JOIN inventory i USING (inventory_id)
 				JOIN film_category fc USING (film_id) JOIN category c USING (category_id) WHERE c.name = $1`,
 				row["inventory__film__categories__name"])
 			assert.EqualValues(t, want, row["rentals"], row["inventory__film__categories__name"])
@@ -156,24 +156,24 @@ func TestPagila(t *testing.T) {
 
 		n, err := queryset.New[Rental](db).Filter(queryset.Q{"return_date": nil}).Count(ctx)
 		require.NoError(t, err)
-		assert.EqualValues(t, count(t, tdb.Pool, "SELECT count(*) FROM rental WHERE return_date IS NULL"), n)
+		assert.EqualValues(t, count(t, tdb.DB, "SELECT count(*) FROM rental WHERE return_date IS NULL"), n)
 
 		n, err = queryset.New[Film](db).Filter(queryset.Q{"rating": "NC-17", "language__name": "English"}).Count(ctx)
 		require.NoError(t, err)
-		assert.EqualValues(t, count(t, tdb.Pool, `SELECT count(*) FROM film JOIN language USING (language_id)
+		assert.EqualValues(t, count(t, tdb.DB, `SELECT count(*) FROM film JOIN language USING (language_id)
 			WHERE rating = 'NC-17' AND language.name = 'English'`), n)
 
 		inv, err := queryset.New[Inventory](db).PrefetchRelated("rentals").SelectRelated("film").Get(ctx, queryset.Q{"pk": 1})
 		require.NoError(t, err)
 		rentals, err := inv.Rentals.All(ctx)
 		require.NoError(t, err)
-		assert.Len(t, rentals, count(t, tdb.Pool, "SELECT count(*) FROM rental WHERE inventory_id = 1"))
+		assert.Len(t, rentals, count(t, tdb.DB, "SELECT count(*) FROM rental WHERE inventory_id = 1"))
 
 		actor, err := queryset.New[Actor](db).PrefetchRelated("films").Get(ctx, queryset.Q{"first_name": "PENELOPE", "last_name": "GUINESS"})
 		require.NoError(t, err)
 		films, err := actor.Films.All(ctx)
 		require.NoError(t, err)
-		assert.Len(t, films, count(t, tdb.Pool, "SELECT count(*) FROM film_actor WHERE actor_id = $1", actor.ID))
+		assert.Len(t, films, count(t, tdb.DB, "SELECT count(*) FROM film_actor WHERE actor_id = $1", actor.ID))
 	})
 }
 
@@ -188,16 +188,16 @@ func names(t *testing.T, f *Film) []string {
 	return out
 }
 
-func count(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int {
+func count(t *testing.T, db *orm.DB, sql string, args ...any) int {
 	t.Helper()
 	var n int
-	require.NoError(t, pool.QueryRow(context.Background(), sql, args...).Scan(&n))
+	require.NoError(t, db.QueryRow(context.Background(), sql, args...).Scan(&n))
 	return n
 }
 
-func strs(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) []string {
+func strs(t *testing.T, db *orm.DB, sql string, args ...any) []string {
 	t.Helper()
-	rows, err := pool.Query(context.Background(), sql, args...)
+	rows, err := db.Query(context.Background(), sql, args...)
 	require.NoError(t, err)
 	defer rows.Close()
 	var out []string

@@ -11,7 +11,6 @@ import (
 
 	"github.com/eagerorm/eager/orm"
 	"github.com/eagerorm/eager/queryset"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // latestRentals: the 10 latest rentals with their customer, the customer's
@@ -65,13 +64,13 @@ func (c *counter) AfterQuery(_ context.Context, ev orm.QueryEvent) {
 // counts are the statements each part of the report sent.
 type counts struct{ rentals, films, categories int }
 
-// report runs the three queries on pool and prints them to w. Rows are read
+// report runs the three queries on db and prints them to w. Rows are read
 // in orm.Strict mode: touching a relation that the query did not load
 // would panic instead of quietly sending one more statement per row, so
 // the counts printed are the whole cost, printing included.
-func report(ctx context.Context, w io.Writer, pool *pgxpool.Pool) (counts, error) {
+func report(ctx context.Context, w io.Writer, db *orm.DB) (counts, error) {
 	c := &counter{}
-	db := orm.New(pool, orm.WithHook(c), orm.WithLoadMode(orm.Strict))
+	db = db.WithHooks(c).WithLoadMode(orm.Strict)
 	var out counts
 	section := func(title, how string, n *int, body func(tw *tabwriter.Writer) error) error {
 		var buf strings.Builder
