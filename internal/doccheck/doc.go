@@ -6,6 +6,9 @@
 // (go test ./internal/doccheck, about two seconds) runs the check;
 // go test ./internal/doccheck -update rewrites the sql and output blocks
 // and where-table cells from what the code really does (review the diff).
+// TestLineReferences checks the lines of code the docs quote
+// (file.go:NN), and TestGoVersion that the Go version the docs ask for is
+// go.mod's.
 //
 // # How a snippet is compiled
 //
@@ -46,6 +49,15 @@
 //     empty schema of its own before the doc's first checked block, and
 //     again after any checked block that sent something other than a
 //     SELECT, so it must drop what it creates first.
+//   - A lines block: a line "<!-- doccheck: lines", then one entry per
+//     line of code the doc quotes as file.go:NN (a capture report's call
+//     site, a panic's line), "nplusone/main.go:75 o.Customer.Get(ctx)":
+//     the quoted path (a path of the repository, or its last elements
+//     when they name one file), the line number and text that line holds,
+//     then a line "-->". Every file.go:NN in the doc needs an entry, and
+//     each entry's line must hold its text (TestLineReferences); when the
+//     code moves, -update renumbers the quotes whose text now stands on
+//     exactly one other line.
 //   - <!-- doccheck: where Book --> on the line before a table: in each row
 //     after the header, the second cell is a Go expression (a
 //     queryset.Node such as queryset.Q{"title": "Alpha"}), the third cell

@@ -16,6 +16,11 @@ type Doc struct {
 	Blocks []*Block
 	// Wheres are the tables marked <!-- doccheck: where Model -->.
 	Wheres []*WhereTable
+	// Anchors are the entries of its <!-- doccheck: lines --> blocks: what
+	// each line of code the doc quotes (file.go:NN) holds.
+	Anchors []*LineAnchor
+	// anchorBlocks are the 0-based [first, end) line ranges of those blocks.
+	anchorBlocks [][2]int
 }
 
 // Block is a fenced code block, or a hidden Go block (<!-- doccheck ... -->).
@@ -132,6 +137,20 @@ func Parse(path, text string) (*Doc, error) {
 				owner.Output = b
 			}
 			prev, prevEnd = b, j+1
+			i = j
+			continue
+		}
+		if trimmed == "<!-- doccheck: lines" {
+			j := i + 1
+			for j < len(lines) && strings.TrimSpace(lines[j]) != "-->" {
+				j++
+			}
+			if j == len(lines) {
+				return nil, fmt.Errorf("%s:%d: doccheck lines block without its closing -->", path, i+1)
+			}
+			if err := d.parseLineAnchors(i+1, j); err != nil {
+				return nil, err
+			}
 			i = j
 			continue
 		}
