@@ -51,7 +51,7 @@ func NewSchema(tb testing.TB, models ...any) *Schema {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	requireServer(tb, ctx)
+	requireServer(ctx, tb)
 	s, err := OpenSchema(ctx, tb.Name(), models...)
 	if err != nil {
 		tb.Fatalf("%v", err)

@@ -97,7 +97,7 @@ func serverDSN(ctx context.Context) (string, error) {
 }
 
 // requireServer fails tb (CI=true) or skips it when there is no server.
-func requireServer(tb testing.TB, ctx context.Context) {
+func requireServer(ctx context.Context, tb testing.TB) {
 	tb.Helper()
 	if _, err := serverDSN(ctx); err != nil {
 		if os.Getenv("CI") == "true" {
