@@ -18,6 +18,9 @@ type BatchQuery struct {
 // result to its Scan, in order. Hooks see every statement, with
 // QueryEvent.Batch set to the batch size. A single statement is sent alone.
 func (db *DB) RunBatch(ctx context.Context, queries []BatchQuery) error {
+	if db == nil {
+		return ErrNilDB
+	}
 	switch len(queries) {
 	case 0:
 		return nil

@@ -22,6 +22,9 @@ func BulkInsert[T any](ctx context.Context, db *DB, objs []*T) error {
 	if err != nil {
 		return err
 	}
+	if db == nil {
+		return fmt.Errorf("orm: bulk insert %s: %w", m.Name, ErrNilDB)
+	}
 	if len(objs) == 0 {
 		return nil
 	}

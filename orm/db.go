@@ -111,20 +111,30 @@ func New(q Querier, opts ...Option) *DB {
 // Close closes the pool if Open created it; a DB from New leaves the caller's
 // Querier alone.
 func (db *DB) Close() {
-	if db.pool != nil {
+	if db != nil && db.pool != nil {
 		db.pool.Close()
 	}
 }
 
 // Querier returns what the DB sends statements through, for code that needs
-// pgx directly. Statements sent on it bypass the DB's hooks.
-func (db *DB) Querier() Querier { return db.q }
+// pgx directly. Statements sent on it bypass the DB's hooks. A nil DB has none.
+func (db *DB) Querier() Querier {
+	if db == nil {
+		return nil
+	}
+	return db.q
+}
 
 // LoadMode is the DB's default load mode.
-func (db *DB) LoadMode() LoadMode { return db.mode }
+func (db *DB) LoadMode() LoadMode {
+	if db == nil {
+		return Lazy
+	}
+	return db.mode
+}
 
 // InTx reports whether the DB runs inside a transaction.
-func (db *DB) InTx() bool { return db.inTx }
+func (db *DB) InTx() bool { return db != nil && db.inTx }
 
 // WithHooks returns a DB on the same connection with more hooks appended.
 // The receiver is unchanged, so a shared DB can be specialised per request.

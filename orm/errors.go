@@ -14,6 +14,9 @@ var (
 	ErrNoRows = errors.New("orm: no rows")
 	// ErrMultipleRows: Get matched more than one row.
 	ErrMultipleRows = errors.New("orm: multiple rows")
+	// ErrNilDB: a statement or write was asked of a nil *DB (a handle never
+	// opened, or a struct field left unset). It is an error, never a panic.
+	ErrNilDB = errors.New("orm: nil *orm.DB (open one with orm.Open or orm.New)")
 
 	ErrUniqueViolation     = errors.New("orm: unique violation")      // SQLSTATE 23505
 	ErrForeignKeyViolation = errors.New("orm: foreign key violation") // SQLSTATE 23503

@@ -9,6 +9,9 @@ import (
 
 // Exec sends a statement that returns no rows, through the DB's hooks.
 func (db *DB) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if db == nil {
+		return pgconn.CommandTag{}, ErrNilDB
+	}
 	if !db.observed(ctx) {
 		tag, err := db.q.Exec(ctx, sql, args...)
 		return tag, translate(err)
@@ -25,6 +28,9 @@ func (db *DB) Exec(ctx context.Context, sql string, args ...any) (pgconn.Command
 // Query sends a statement that returns rows. Its hooks' AfterQuery runs when
 // the rows are closed (or read to the end), with the number of rows read.
 func (db *DB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if db == nil {
+		return nil, ErrNilDB
+	}
 	r := &Rows{db: db, ev: QueryEvent{SQL: sql, Args: args}, observed: db.observed(ctx)}
 	if r.observed {
 		ctx = db.before(ctx, &r.ev)
@@ -76,6 +82,9 @@ func (r *row) Scan(dest ...any) error {
 
 // CopyFrom bulk-loads rows with COPY; the hooks see it as one statement.
 func (db *DB) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error) {
+	if db == nil {
+		return 0, ErrNilDB
+	}
 	if !db.observed(ctx) {
 		n, err := db.q.CopyFrom(ctx, table, columns, src)
 		return n, translate(err)

@@ -37,6 +37,9 @@ func Deferrable() TxOption {
 // to fn keeps the receiver's hooks and load mode and must not be used after
 // fn returns.
 func (db *DB) RunInTx(ctx context.Context, fn func(ctx context.Context, tx *DB) error, opts ...TxOption) (err error) {
+	if db == nil {
+		return ErrNilDB
+	}
 	if fn == nil {
 		return errNilFn
 	}

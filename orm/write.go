@@ -23,6 +23,9 @@ func Insert[T any](ctx context.Context, db *DB, obj *T) error {
 	if obj == nil {
 		return fmt.Errorf("orm: insert %s: nil object", m.Name)
 	}
+	if db == nil {
+		return fmt.Errorf("orm: insert %s: %w", m.Name, ErrNilDB)
+	}
 	base := unsafe.Pointer(obj)
 	var cols, params []string
 	var args []any
@@ -86,6 +89,9 @@ func Update[T any](ctx context.Context, db *DB, obj *T, fields ...string) error 
 	}
 	if obj == nil {
 		return fmt.Errorf("orm: update %s: nil object", m.Name)
+	}
+	if db == nil {
+		return fmt.Errorf("orm: update %s: %w", m.Name, ErrNilDB)
 	}
 	base := unsafe.Pointer(obj)
 	if m.PK.IsZero(base) && m.PK.Auto {
@@ -161,6 +167,9 @@ func Delete[T any](ctx context.Context, db *DB, obj *T) error {
 	}
 	if obj == nil {
 		return fmt.Errorf("orm: delete %s: nil object", m.Name)
+	}
+	if db == nil {
+		return fmt.Errorf("orm: delete %s: %w", m.Name, ErrNilDB)
 	}
 	pk := m.PK.Value(unsafe.Pointer(obj))
 	tag, err := db.Exec(ctx, "DELETE FROM "+quote(m.Table)+" WHERE "+quote(m.PK.Column)+" = $1", pk)
