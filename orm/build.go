@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/eagerorm/eager/internal/naming"
 )
@@ -131,6 +133,16 @@ func (b *builder) fields(m *Model, t reflect.Type, index []int, offset uintptr) 
 			}
 		}
 		if !sf.IsExported() {
+			// The mapper cannot read or set an unexported field: a tag on one
+			// asks for something that would silently not happen.
+			if _, hasORM := sf.Tag.Lookup("orm"); hasDB || hasORM {
+				which := "a db tag"
+				if !hasDB {
+					which = "an orm tag"
+				}
+				return &ModelError{Model: m.Name, Field: sf.Name,
+					Msg: fmt.Sprintf(`unexported field with %s: eager cannot read or set it; export it (%s), or remove the tag`, which, exported(sf.Name))}
+			}
 			continue
 		}
 		if err := b.field(m, sf, idx, offset+sf.Offset, dbTag); err != nil {
@@ -138,6 +150,12 @@ func (b *builder) fields(m *Model, t reflect.Type, index []int, offset uintptr) 
 		}
 	}
 	return nil
+}
+
+// exported is name with its first letter upper-cased, for error messages.
+func exported(name string) string {
+	r, size := utf8.DecodeRuneInString(name)
+	return string(unicode.ToUpper(r)) + name[size:]
 }
 
 func isRelation(t reflect.Type) bool { return t.Implements(relationFieldType) }

@@ -239,6 +239,37 @@ type scanner struct{ v string } //lint:ignore U1000 a field of a custom type the
 
 func (s *scanner) Scan(src any) error { return nil }
 
+// An apostrophe in through: once swallowed the from: and to: options after
+// it (the quote ran to the end of the tag); quotes and parentheses in a name
+// are an error now, and so is a quote or parenthesis left open.
+type quoteInThrough struct {
+	ID   int64                        `orm:"pk"`
+	Tags relations.ManyToMany[Author] `orm:"through:o'brien_tags,from:post_id,to:tag_id"`
+}
+type quotedThrough struct {
+	ID   int64                        `orm:"pk"`
+	Tags relations.ManyToMany[Author] `orm:"through:'tags',from:post_id,to:tag_id"`
+}
+type openParen struct {
+	ID    int64  `orm:"pk"`
+	Price string `orm:"type:numeric(10,null"`
+}
+type closeParen struct {
+	ID    int64  `orm:"pk"`
+	Price string `orm:"type:numeric10),null"`
+}
+
+// An unexported field cannot be read or set by the mapper: a db or orm tag
+// on one was once silently ignored.
+type unexportedTagged struct {
+	ID    int64  `orm:"pk"`
+	email string `db:"email"` //lint:ignore U1000 the model test needs an unexported tagged field
+}
+type unexportedRelation struct {
+	ID     int64                        `orm:"pk"`
+	author relations.ForeignKey[Author] `orm:"null"` //lint:ignore U1000 likewise
+}
+
 func TestBadModels(t *testing.T) {
 	cases := []struct {
 		typ          reflect.Type
@@ -261,6 +292,12 @@ func TestBadModels(t *testing.T) {
 		{reflect.TypeFor[badOnDelete](), "badOnDelete", "A", "on_delete:explode"},
 		{reflect.TypeFor[customScannerNoType](), "customScannerNoType", "Val", `orm:"type:...`},
 		{reflect.TypeFor[int](), "int", "", "must be a struct"},
+		{reflect.TypeFor[quoteInThrough](), "quoteInThrough", "Tags", "unterminated quote"},
+		{reflect.TypeFor[quotedThrough](), "quotedThrough", "Tags", `through:'tags': a table or column name cannot contain`},
+		{reflect.TypeFor[openParen](), "openParen", "Price", "unclosed parenthesis"},
+		{reflect.TypeFor[closeParen](), "closeParen", "Price", "unbalanced parenthesis"},
+		{reflect.TypeFor[unexportedTagged](), "unexportedTagged", "email", "unexported field with a db tag"},
+		{reflect.TypeFor[unexportedRelation](), "unexportedRelation", "author", "unexported field with an orm tag"},
 	}
 	for _, c := range cases {
 		t.Run(c.model, func(t *testing.T) {

@@ -29,10 +29,15 @@ var onDeleteActions = map[string]string{
 }
 
 // parseTag reads `pk,null,default:now(),type:numeric(10,2)`. Commas inside
-// parentheses or single quotes belong to the value.
+// parentheses or single quotes belong to the value; a quote or parenthesis
+// left open is an error, so that it cannot swallow the options after it.
 func parseTag(tag string) (tagOptions, error) {
 	o := tagOptions{set: map[string]bool{}}
-	for _, part := range splitTag(tag) {
+	parts, err := splitTag(tag)
+	if err != nil {
+		return o, err
+	}
+	for _, part := range parts {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
@@ -65,14 +70,20 @@ func parseTag(tag string) (tagOptions, error) {
 			o.index = true
 		case "default":
 			o.hasDefault, o.def = true, val
-		case "reverse":
-			o.reverse = val
-		case "through":
-			o.through = val
-		case "from":
-			o.from = val
-		case "to":
-			o.to = val
+		case "reverse", "through", "from", "to":
+			if strings.ContainsAny(val, nameBreakers) {
+				return o, fmt.Errorf("%s:%s: a %s cannot contain quotes, parentheses, commas or spaces", key, val, nameKind[key])
+			}
+			switch key {
+			case "reverse":
+				o.reverse = val
+			case "through":
+				o.through = val
+			case "from":
+				o.from = val
+			default:
+				o.to = val
+			}
 		case "on_delete":
 			action, ok := onDeleteActions[strings.ToLower(val)]
 			if !ok {
@@ -86,7 +97,17 @@ func parseTag(tag string) (tagOptions, error) {
 	return o, nil
 }
 
-func splitTag(tag string) []string {
+// nameBreakers are the characters a name option (a table, a column, a Go
+// field) never holds: the ones the tag syntax gives a meaning, and spaces.
+const nameBreakers = "'\"`(), \t\r\n"
+
+var nameKind = map[string]string{
+	"reverse": "field name", "through": "table or column name", "from": "table or column name", "to": "table or column name",
+}
+
+// splitTag cuts a tag at its top-level commas. Single quotes are SQL's (two
+// of them inside a quoted string stand for one), parentheses nest.
+func splitTag(tag string) ([]string, error) {
 	var parts []string
 	depth, quoted, start := 0, false, 0
 	for i := 0; i < len(tag); i++ {
@@ -97,13 +118,22 @@ func splitTag(tag string) []string {
 		case c == '(':
 			depth++
 		case c == ')':
+			if depth == 0 {
+				return nil, fmt.Errorf("orm tag %q: unbalanced parenthesis at byte %d", tag, i)
+			}
 			depth--
 		case c == ',' && depth == 0:
 			parts = append(parts, tag[start:i])
 			start = i + 1
 		}
 	}
-	return append(parts, tag[start:])
+	switch {
+	case quoted:
+		return nil, fmt.Errorf("orm tag %q: unterminated quote (')", tag)
+	case depth > 0:
+		return nil, fmt.Errorf("orm tag %q: unclosed parenthesis", tag)
+	}
+	return append(parts, tag[start:]), nil
 }
 
 func sortedKeys(m map[string]bool) []string {
