@@ -16,7 +16,8 @@ const maxParams = 65535
 // each object (as Insert does, row by row: a zero field with a server default
 // is sent as DEFAULT). When more than one statement is needed they run in one
 // transaction (a savepoint inside an existing one), so a failure leaves no
-// rows behind.
+// rows behind; it also leaves the objects as they were, without keys or
+// defaults of rows that were rolled back.
 func BulkInsert[T any](ctx context.Context, db *DB, objs []*T) error {
 	m, err := ModelFor[T]()
 	if err != nil {
@@ -49,10 +50,16 @@ func BulkInsert[T any](ctx context.Context, db *DB, objs []*T) error {
 		}
 		return nil
 	}
+	saved := saveReadBack(returning, objs)
 	if len(objs) <= perStmt {
-		return run(ctx, db)
+		err = run(ctx, db)
+	} else {
+		err = db.RunInTx(ctx, run)
 	}
-	return db.RunInTx(ctx, run)
+	if err != nil {
+		restoreReadBack(saved, objs)
+	}
+	return err
 }
 
 func insertChunk[T any](ctx context.Context, db *DB, m *Model, chunk []*T, returning []*Field) error {

@@ -3,6 +3,7 @@ package orm
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -15,6 +16,7 @@ func quote(name string) string { return pgx.Identifier{name}.Sanitize() }
 // Insert writes obj as a new row. Columns whose field holds its zero value and
 // that the database fills (an identity primary key, an orm:"default:..."
 // column) are left to the database and read back into obj with RETURNING.
+// On error obj is left as it was.
 func Insert[T any](ctx context.Context, db *DB, obj *T) error {
 	m, err := ModelFor[T]()
 	if err != nil {
@@ -58,6 +60,11 @@ func Insert[T any](ctx context.Context, db *DB, obj *T) error {
 		dest[i] = f.Addr(base)
 	}
 	if err := db.QueryRow(ctx, sb.String(), args...).Scan(dest...); err != nil {
+		// Scan may have filled some fields before it failed; they were zero
+		// (that is why the database was asked for them), so zero them again.
+		for _, f := range returning {
+			f.setZero(base)
+		}
 		return fmt.Errorf("orm: insert %s: %w", m.Name, err)
 	}
 	return nil
@@ -67,6 +74,38 @@ func Insert[T any](ctx context.Context, db *DB, obj *T) error {
 // this row: its field is zero and it has an identity or a default.
 func serverFilled(f *Field, base unsafe.Pointer) bool {
 	return (f.Auto || f.HasDefault) && f.IsZero(base)
+}
+
+func (f *Field) setZero(base unsafe.Pointer) {
+	reflect.NewAt(f.Type, unsafe.Add(base, f.Offset)).Elem().SetZero()
+}
+
+// readBack keeps what the fields RETURNING fills held in each object before
+// a bulk insert, so that a failed one can put them back: objects must not
+// carry keys and defaults of rows that were rolled back.
+type readBack struct {
+	fields []*Field
+	saved  []reflect.Value // per field, a slice holding its value in each object
+}
+
+func saveReadBack[T any](fields []*Field, objs []*T) readBack {
+	rb := readBack{fields: fields, saved: make([]reflect.Value, len(fields))}
+	for i, f := range fields {
+		vals := reflect.MakeSlice(reflect.SliceOf(f.Type), len(objs), len(objs))
+		for j, o := range objs {
+			vals.Index(j).Set(reflect.NewAt(f.Type, unsafe.Add(unsafe.Pointer(o), f.Offset)).Elem())
+		}
+		rb.saved[i] = vals
+	}
+	return rb
+}
+
+func restoreReadBack[T any](rb readBack, objs []*T) {
+	for i, f := range rb.fields {
+		for j, o := range objs {
+			reflect.NewAt(f.Type, unsafe.Add(unsafe.Pointer(o), f.Offset)).Elem().Set(rb.saved[i].Index(j))
+		}
+	}
 }
 
 func writeReturning(sb *strings.Builder, fields []*Field) {
