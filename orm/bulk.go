@@ -33,6 +33,9 @@ func BulkInsert[T any](ctx context.Context, db *DB, objs []*T) error {
 		if o == nil {
 			return fmt.Errorf("orm: bulk insert %s: objs[%d] is nil", m.Name, i)
 		}
+		if err := checkInsert(m, unsafe.Pointer(o)); err != nil {
+			return fmt.Errorf("orm: bulk insert %s: objs[%d]: %w", m.Name, i, err)
+		}
 	}
 	var returning []*Field
 	for _, f := range m.Columns {

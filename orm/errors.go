@@ -17,6 +17,13 @@ var (
 	// ErrNilDB: a statement or write was asked of a nil *DB (a handle never
 	// opened, or a struct field left unset). It is an error, never a panic.
 	ErrNilDB = errors.New("orm: nil *orm.DB (open one with orm.Open or orm.New)")
+	// ErrRelationNotWritten: Insert or Update was given a row whose to-many
+	// or reverse relation holds rows they would not write (they write the
+	// row's own columns only).
+	ErrRelationNotWritten = errors.New("orm: relation rows not written")
+	// ErrUnsavedRelated: a ForeignKey or OneToOne about to be written points
+	// at a row that was never saved (its generated key is still zero).
+	ErrUnsavedRelated = errors.New("orm: related row not saved")
 
 	ErrUniqueViolation     = errors.New("orm: unique violation")      // SQLSTATE 23505
 	ErrForeignKeyViolation = errors.New("orm: foreign key violation") // SQLSTATE 23503

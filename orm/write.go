@@ -29,6 +29,9 @@ func Insert[T any](ctx context.Context, db *DB, obj *T) error {
 		return fmt.Errorf("orm: insert %s: %w", m.Name, ErrNilDB)
 	}
 	base := unsafe.Pointer(obj)
+	if err := checkInsert(m, base); err != nil {
+		return fmt.Errorf("orm: insert %s: %w", m.Name, err)
+	}
 	var cols, params []string
 	var args []any
 	var returning []*Field
@@ -139,6 +142,15 @@ func Update[T any](ctx context.Context, db *DB, obj *T, fields ...string) error 
 	targets, err := updateFields(m, fields)
 	if err != nil {
 		return err
+	}
+	// Named fields say what to write; a whole-row update must not drop
+	// relation rows a setter put on the object.
+	err = checkKeys(targets, base)
+	if err == nil && len(fields) == 0 {
+		err = checkHeld(m, base, "update", true)
+	}
+	if err != nil {
+		return fmt.Errorf("orm: update %s: %w", m.Name, err)
 	}
 	var sb strings.Builder
 	sb.WriteString("UPDATE " + quote(m.Table) + " SET ")

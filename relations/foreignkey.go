@@ -54,10 +54,15 @@ func (r *toOne[T]) Valid() bool { return r.key.valid() }
 // PrefetchRelated, an earlier Get, or Set. A NULL key counts once accessed.
 func (r *toOne[T]) Loaded() bool { return r.loaded }
 
-// Set points the relation at obj (nil for NULL): the key is taken from obj's
-// primary key and obj counts as loaded. Use it before Insert or Update.
+// Set points the relation at obj (nil for NULL) and counts obj as loaded.
+// On the side with the column (ForeignKey, OneToOne) Insert and Update
+// write obj's primary key, read when they run: obj may be inserted after
+// Set, but not never (a write pointing at an unsaved row is an error,
+// orm.ErrUnsavedRelated). On a reverse OneToOne, which has no column, Set
+// only fills the loaded row in memory, and Insert and Update return an
+// error (orm.ErrRelationNotWritten) rather than drop it.
 func (r *toOne[T]) Set(obj *T) {
-	r.obj, r.loaded = obj, true
+	r.obj, r.loaded, r.inGo = obj, true, true
 	if obj == nil {
 		r.key = key{}
 		return
@@ -73,11 +78,18 @@ func (r *toOne[T]) Set(obj *T) {
 // SetID sets the key without loading the row (nil for NULL).
 func (r *toOne[T]) SetID(id any) {
 	r.key.set(id)
-	r.obj, r.loaded = nil, false
+	r.obj, r.loaded, r.inGo = nil, false, false
 }
 
-// KeyValue implements orm.KeyField.
-func (r *toOne[T]) KeyValue() any { return r.key.arg() }
+// KeyValue implements orm.KeyField. When the relation holds a row, the key
+// is that row's primary key read now (as Django reads it at save time), so a
+// row Set before it was inserted gives the key its insert returned.
+func (r *toOne[T]) KeyValue() any {
+	if r.obj != nil {
+		r.syncKey()
+	}
+	return r.key.arg()
+}
 
 // SetKeyValue implements orm.KeyField.
 func (r *toOne[T]) SetKeyValue(v any) { r.SetID(v) }

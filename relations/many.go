@@ -44,8 +44,12 @@ type toMany[T any] struct {
 // Loaded reports whether the list is loaded (an empty list counts).
 func (r *toMany[T]) Loaded() bool { return r.loaded }
 
-// Set stores a list as loaded (nil or empty: loaded and empty).
-func (r *toMany[T]) Set(items []*T) { r.items, r.loaded = items, true }
+// SetLoaded marks the relation as loaded with items (nil or empty: loaded
+// and empty), in memory only: it sends nothing and writes no link. All then
+// returns items without a query. orm.Insert and orm.Update do not write
+// relation rows either, so they return an error (orm.ErrRelationNotWritten)
+// rather than drop items a setter put here.
+func (r *toMany[T]) SetLoaded(items []*T) { r.items, r.loaded, r.inGo = items, true, true }
 
 // All returns the related rows. Loaded ones (PrefetchRelated) cost nothing;
 // otherwise the row's load mode decides: one query (Lazy), a panic with

@@ -15,6 +15,9 @@ import (
 type state struct {
 	b      *binding
 	loaded bool
+	// inGo marks a value a setter put there (Set, SetLoaded) rather than a
+	// load: Insert and Update refuse to drop what it holds.
+	inGo bool
 }
 
 // binding ties one relation field of every row of a result set to it.

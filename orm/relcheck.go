@@ -1,0 +1,92 @@
+package orm
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+)
+
+// Insert, Update and BulkInsert write a row's own columns. Before they send
+// anything they check the row's relations, so that a write either does what
+// the caller set up or says why not: a relation stored elsewhere that holds
+// rows (links they would silently not save), or a key pointing at a row that
+// was never saved (the key 0, which would fail as a foreign key violation or,
+// worse, match a real row).
+
+// HeldRelation is implemented (on the pointer) by the relation fields of
+// package relations.
+type HeldRelation interface {
+	// Held reports how many related rows the field holds in memory and
+	// whether a setter (Set, SetLoaded) put them there rather than a load
+	// from the database.
+	Held() (rows int, set bool)
+}
+
+// checkHeld returns an error for the first relation without a column of its
+// own (Many, ManyToMany, reverse OneToOne) that holds rows: any for an
+// insert (the new row has no links yet), only rows a setter put there for an
+// update (rows loaded from the database are already saved).
+func checkHeld(m *Model, base unsafe.Pointer, verb string, onlySet bool) error {
+	for _, f := range m.Relations {
+		rel := f.Rel
+		if rel.Kind != Many && rel.Kind != ManyToMany && rel.Kind != ReverseOneToOne {
+			continue
+		}
+		h, ok := f.Addr(base).(HeldRelation)
+		if !ok {
+			continue
+		}
+		n, set := h.Held()
+		if n == 0 || (onlySet && !set) {
+			continue
+		}
+		rows := "rows"
+		if n == 1 {
+			rows = "row"
+		}
+		var how string
+		switch rel.Kind {
+		case ManyToMany:
+			how = fmt.Sprintf("the links live in the join table %q: write them after the %s", rel.Through, verb)
+		default:
+			how = fmt.Sprintf("set the %s's %s to this row and write it", rel.Target.Name, rel.Remote.GoName)
+		}
+		return fmt.Errorf("field %q holds %d %s %s that %s does not write (%s; or leave the relation unloaded): %w",
+			f.Name, n, rel.Target.Name, rows, verb, how, ErrRelationNotWritten)
+	}
+	return nil
+}
+
+// checkKeys returns an error for the first ForeignKey or OneToOne column
+// among fields that points at an unsaved row: the target's key is generated
+// by the database and the key the relation holds (read from the related row
+// now) is still the zero value.
+func checkKeys(fields []*Field, base unsafe.Pointer) error {
+	for _, f := range fields {
+		if !f.isKey {
+			continue
+		}
+		pk := f.Rel.Target.PK
+		if !pk.Auto && !pk.HasDefault {
+			continue
+		}
+		v := f.Value(base)
+		if v == nil || !reflect.ValueOf(v).IsZero() {
+			continue
+		}
+		return fmt.Errorf("field %q: the related %s is not saved (its %s is %v): insert it first: %w",
+			f.Name, f.Rel.Target.Name, pk.Name, v, ErrUnsavedRelated)
+	}
+	return nil
+}
+
+// checkInsert runs both checks for an insert of the row at base.
+func checkInsert(m *Model, base unsafe.Pointer) error {
+	if len(m.Relations) == 0 {
+		return nil
+	}
+	if err := checkKeys(m.Columns, base); err != nil {
+		return err
+	}
+	return checkHeld(m, base, "insert", false)
+}
