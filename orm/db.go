@@ -16,6 +16,7 @@ type DB struct {
 	pool  *pgxpool.Pool // non-nil only when Open created it, so Close closes it
 	hooks []QueryHook
 	mode  LoadMode
+	floor LoadMode // the loosest mode rows may carry (WithLoadModeFloor)
 	inTx  bool
 }
 
@@ -25,6 +26,7 @@ type Option func(*config)
 type config struct {
 	hooks    []QueryHook
 	mode     LoadMode
+	floor    LoadMode
 	poolOpts []func(*pgxpool.Config)
 }
 
@@ -95,7 +97,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("orm: open: %w", err)
 	}
-	return &DB{q: pool, pool: pool, hooks: c.hooks, mode: c.mode}, nil
+	return &DB{q: pool, pool: pool, hooks: c.hooks, mode: c.mode, floor: c.floor}, nil
 }
 
 // New wraps a pool, connection or transaction the caller owns; Close leaves it
@@ -105,7 +107,7 @@ func New(q Querier, opts ...Option) *DB {
 	// A pool or connection can begin a transaction with options; a pgx.Tx
 	// cannot, because what it begins is a savepoint.
 	_, canBeginTx := q.(txBeginner)
-	return &DB{q: q, hooks: c.hooks, mode: c.mode, inTx: !canBeginTx}
+	return &DB{q: q, hooks: c.hooks, mode: c.mode, floor: c.floor, inTx: !canBeginTx}
 }
 
 // Close closes the pool if Open created it; a DB from New leaves the caller's
@@ -125,12 +127,12 @@ func (db *DB) Querier() Querier {
 	return db.q
 }
 
-// LoadMode is the DB's default load mode.
+// LoadMode is the DB's default load mode (raised to its floor, if any).
 func (db *DB) LoadMode() LoadMode {
 	if db == nil {
 		return Lazy
 	}
-	return db.mode
+	return db.mode.atLeast(db.floor)
 }
 
 // InTx reports whether the DB runs inside a transaction.
@@ -145,7 +147,8 @@ func (db *DB) WithHooks(hooks ...QueryHook) *DB {
 	return &c
 }
 
-// WithLoadMode returns a DB on the same connection with another default mode.
+// WithLoadMode returns a DB on the same connection with another default
+// mode. The DB's floor (WithLoadModeFloor) stays.
 func (db *DB) WithLoadMode(m LoadMode) *DB {
 	c := *db
 	c.pool = nil

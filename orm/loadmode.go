@@ -3,6 +3,7 @@ package orm
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 )
 
 // LoadMode decides what an access to a relation that neither SelectRelated
@@ -36,13 +37,83 @@ func (m LoadMode) String() string {
 	return fmt.Sprintf("LoadMode(%d)", uint8(m))
 }
 
+// strictness orders the modes from the loosest to the strictest, for a
+// DB's floor: Lazy runs one statement per access, FetchPeers one per result
+// set, Strict refuses an access on a row of a multi-row result, StrictAll
+// refuses every one.
+func (m LoadMode) strictness() int {
+	switch m {
+	case FetchPeers:
+		return 1
+	case Strict:
+		return 2
+	case StrictAll:
+		return 3
+	}
+	return 0
+}
+
+// atLeast is m, or floor when floor is stricter.
+func (m LoadMode) atLeast(floor LoadMode) LoadMode {
+	if floor.strictness() > m.strictness() {
+		return floor
+	}
+	return m
+}
+
+// WithLoadModeFloor makes m the loosest mode rows read through the DB can
+// carry: a policy, where WithLoadMode sets a default. A QuerySet's
+// WithLoadMode, a context's ContextWithLoadMode, a Prefetch queryset's own
+// mode and a DB derived with DB.WithLoadMode may make rows stricter, never
+// looser (asked for something looser, they get m). The order is Lazy,
+// FetchPeers, Strict, StrictAll. Only orm.AllowLazy loosens it, and only
+// for accesses made with the context it hands its callback, while the
+// callback runs. The DB's default mode is raised to m if it is looser.
+//
+//	db, err := orm.Open(ctx, dsn, orm.WithLoadModeFloor(orm.Strict))
+func WithLoadModeFloor(m LoadMode) Option {
+	return func(c *config) { c.floor = m }
+}
+
+// LoadModeFloor is the loosest mode the DB's rows can carry (Lazy: no floor).
+func (db *DB) LoadModeFloor() LoadMode {
+	if db == nil {
+		return Lazy
+	}
+	return db.floor
+}
+
+// ResolveLoadMode is the mode rows a query on db loads now carry: the
+// query's own mode when it sets one (has), else the one ctx carries
+// (ContextWithLoadMode), else the DB's default; never looser than the DB's
+// floor. Package queryset resolves every query's mode through it, and
+// package relations a Prefetch queryset's.
+func (db *DB) ResolveLoadMode(ctx context.Context, own LoadMode, has bool) LoadMode {
+	m := own
+	if !has {
+		if cm, ok := LoadModeFrom(ctx); ok {
+			m = cm
+		} else {
+			m = db.LoadMode()
+		}
+	}
+	return m.atLeast(db.LoadModeFloor())
+}
+
 type loadModeKey struct{}
 
 type ctxMode struct {
 	mode LoadMode
-	// allow marks AllowLazy: it overrides the mode rows were loaded with.
+	// allow marks AllowLazy: while its scope is open it overrides the mode
+	// rows were loaded with.
 	allow bool
+	scope *allowScope
 }
+
+// allowScope is one AllowLazy call: open while its callback runs, so a
+// context that escapes the callback (saved, or handed to a goroutine that
+// outlives it) no longer allows anything.
+type allowScope struct{ open atomic.Bool }
 
 // ContextWithLoadMode returns a context whose queries load rows in mode m
 // (overriding the DB's and the QuerySet's mode for rows loaded with it).
@@ -60,19 +131,25 @@ func LoadModeFrom(ctx context.Context) (LoadMode, bool) {
 }
 
 // AllowLazy runs fn with lazy loading allowed on every relation accessed
-// with fn's context, whatever mode the rows were loaded in: the scoped escape
-// hatch for code that knowingly loads one relation at a time.
+// with fn's context, whatever mode the rows were loaded in (a DB's floor
+// included): the scoped escape hatch for code that knowingly loads one
+// relation at a time. The permission ends when fn returns: fn's context,
+// kept or used after that, allows nothing.
 func AllowLazy(ctx context.Context, fn func(ctx context.Context) error) error {
-	return fn(context.WithValue(ctx, loadModeKey{}, ctxMode{mode: Lazy, allow: true}))
+	scope := &allowScope{}
+	scope.open.Store(true)
+	defer scope.open.Store(false)
+	return fn(context.WithValue(ctx, loadModeKey{}, ctxMode{mode: Lazy, allow: true, scope: scope}))
 }
 
-// LazyAllowed reports whether ctx is inside AllowLazy.
+// LazyAllowed reports whether ctx is the context of an AllowLazy callback
+// that is still running.
 func LazyAllowed(ctx context.Context) bool {
 	if ctx == nil {
 		return false
 	}
 	m, ok := ctx.Value(loadModeKey{}).(ctxMode)
-	return ok && m.allow
+	return ok && m.allow && m.scope.open.Load()
 }
 
 // LazyLoadError is the panic value of an unloaded relation access in Strict

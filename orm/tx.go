@@ -51,7 +51,7 @@ func (db *DB) RunInTx(ctx context.Context, fn func(ctx context.Context, tx *DB) 
 	if err != nil {
 		return err
 	}
-	txdb := &DB{q: tx, hooks: db.hooks, mode: db.mode, inTx: true}
+	txdb := &DB{q: tx, hooks: db.hooks, mode: db.mode, floor: db.floor, inTx: true}
 	savepoint := db.inTx
 	defer func() {
 		if p := recover(); p != nil {

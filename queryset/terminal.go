@@ -69,15 +69,9 @@ func (q query) rows(ctx context.Context, alloc func() unsafe.Pointer, multi bool
 }
 
 // loadMode is the mode rows loaded now carry: the QuerySet's, else the
-// context's, else the DB's.
+// context's, else the DB's, never looser than the DB's floor.
 func (q query) loadMode(ctx context.Context) orm.LoadMode {
-	if q.hasMode {
-		return q.mode
-	}
-	if m, ok := orm.LoadModeFrom(ctx); ok {
-		return m
-	}
-	return q.db.LoadMode()
+	return q.db.ResolveLoadMode(ctx, q.mode, q.hasMode)
 }
 
 // finish records the result set (each row's peers) and runs the prefetches

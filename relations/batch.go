@@ -65,7 +65,7 @@ func newLoad(ctx context.Context, node *prefetchNode, parents []unsafe.Pointer, 
 		q = o.Loader.DefaultQuery(f.Rel.Target)
 	}
 	if m, ok := q.LoadMode(); ok {
-		ld.mode = m
+		ld.mode = o.DB.ResolveLoadMode(ctx, m, true) // the DB's floor holds
 	}
 	var err error
 	ld.sql, ld.args, ld.scan, err = q.LinkedSQL(f.Rel, ld.keys.array(),
