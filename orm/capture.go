@@ -35,6 +35,9 @@ type CapturedQuery struct {
 	// Load is set when a relation access ran the statement (a lazy load or
 	// a FetchPeers load), saying which relation and how to load it eagerly.
 	Load *LoadInfo
+	// SingleRow names the model when the statement was the SELECT of a
+	// single-row QuerySet terminal (Get, First, Last).
+	SingleRow string
 }
 
 // LoadInfo describes a statement that loaded a relation on access.
@@ -47,6 +50,20 @@ type LoadInfo struct {
 }
 
 type loadInfoKey struct{}
+
+type singleRowKey struct{}
+
+// WithSingleRow marks the statements run with the returned context as the
+// SELECT of a single-row read (Get, First, Last) of model: one of them is
+// not an N+1, but a loop of them is one that strict mode allows, and the
+// report names it. Package queryset marks its single-row reads. Without an
+// active capture it returns ctx unchanged.
+func WithSingleRow(ctx context.Context, model string) context.Context {
+	if CaptureFrom(ctx) == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, singleRowKey{}, model)
+}
 
 // WithLoadInfo marks the statements run with the returned context as a
 // relation load (package relations does this for lazy and FetchPeers loads).
@@ -77,6 +94,7 @@ func (l *QueryLog) record(ctx context.Context, ev *QueryEvent) {
 	q := CapturedQuery{SQL: ev.SQL, Args: len(ev.Args), Duration: ev.Duration, Rows: ev.RowsAffected, Err: ev.Err,
 		Site: ev.site, TxControl: ev.TxControl, Batch: ev.Batch}
 	q.Load, _ = ctx.Value(loadInfoKey{}).(*LoadInfo)
+	q.SingleRow, _ = ctx.Value(singleRowKey{}).(string)
 	for ; l != nil; l = l.parent {
 		l.mu.Lock()
 		l.queries = append(l.queries, q)

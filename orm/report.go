@@ -20,6 +20,8 @@ type Report struct {
 
 // Shape is every statement with the same normalized SQL.
 type Shape struct {
+	// SQL is the shape's first statement as sent (placeholders $1, $2, ...
+	// as they were), whitespace collapsed and literals shown as ?.
 	SQL      string
 	Count    int
 	Duration time.Duration
@@ -35,12 +37,15 @@ type SiteCount struct {
 // NPlusOne is one statement shape repeated from one line of code: the
 // classic loop that loads something per row.
 type NPlusOne struct {
-	SQL   string
+	SQL   string // as Shape.SQL
 	Site  string
 	Count int
 	// Load says which relation was loaded one row at a time, when the
 	// repetition came from relation accesses.
 	Load *LoadInfo
+	// SingleRow names the model when the repetition is a loop of
+	// single-row reads (Get, First, Last).
+	SingleRow string
 	// Suggestion is the fix: the SelectRelated or PrefetchRelated to add, or
 	// for repeated statements of your own, how to batch them.
 	Suggestion string
@@ -52,17 +57,34 @@ var (
 	numberLit   = regexp.MustCompile(`\b\d+(?:\.\d+)?\b`)
 	placeholder = regexp.MustCompile(`\$\d+`)
 	inList      = regexp.MustCompile(`(?i)\bIN\s*\(\s*\?(?:\s*,\s*\?)*\s*\)`)
+
+	placeholderOrNumber = regexp.MustCompile(`\$\d+|\b\d+(?:\.\d+)?\b`)
 )
 
-// Normalize reduces a statement to its shape: literals and placeholders
-// become ?, IN lists one (?...), whitespace one space. eager's own SQL only
-// has placeholders; hand-written SQL may have literals.
+// Normalize reduces a statement to its shape, the key the report groups
+// by: literals and placeholders become ?, IN lists one (?...), whitespace
+// one space. eager's own SQL only has placeholders; hand-written SQL may
+// have literals.
 func Normalize(sql string) string {
 	s := spaces.ReplaceAllString(strings.TrimSpace(sql), " ")
 	s = stringLit.ReplaceAllString(s, "?")
 	s = placeholder.ReplaceAllString(s, "?")
 	s = numberLit.ReplaceAllStringFunc(s, func(m string) string { return "?" })
 	return inList.ReplaceAllString(s, "IN (?...)")
+}
+
+// shown is a statement as the report prints it: as sent, with its
+// placeholders ($1) intact, whitespace collapsed and literals (which vary
+// between the statements of a shape) shown as ?.
+func shown(sql string) string {
+	s := spaces.ReplaceAllString(strings.TrimSpace(sql), " ")
+	s = stringLit.ReplaceAllString(s, "?")
+	return placeholderOrNumber.ReplaceAllStringFunc(s, func(m string) string {
+		if m[0] == '$' {
+			return m
+		}
+		return "?"
+	})
 }
 
 // Report analyses the statements recorded so far.
@@ -87,7 +109,7 @@ func (l *QueryLog) Report() *Report {
 		shape := Normalize(q.SQL)
 		sh := shapes[shape]
 		if sh == nil {
-			sh = &Shape{SQL: shape}
+			sh = &Shape{SQL: shown(q.SQL)}
 			shapes[shape] = sh
 			order = append(order, shape)
 		}
@@ -96,7 +118,7 @@ func (l *QueryLog) Report() *Report {
 		k := siteKey{shape, q.Site}
 		n := perSite[k]
 		if n == nil {
-			n = &NPlusOne{SQL: shape, Site: q.Site, Load: q.Load}
+			n = &NPlusOne{SQL: sh.SQL, Site: q.Site, Load: q.Load, SingleRow: q.SingleRow}
 			perSite[k] = n
 			siteOrder = append(siteOrder, k)
 		}
@@ -105,13 +127,14 @@ func (l *QueryLog) Report() *Report {
 	for _, s := range order {
 		r.Shapes = append(r.Shapes, *shapes[s])
 	}
+	index := make(map[string]int, len(order))
+	for i, s := range order {
+		index[s] = i
+	}
 	for _, k := range siteOrder {
 		n := perSite[k]
-		for i := range r.Shapes {
-			if r.Shapes[i].SQL == k.shape {
-				r.Shapes[i].Sites = append(r.Shapes[i].Sites, SiteCount{Site: k.site, Count: n.Count})
-			}
-		}
+		sh := &r.Shapes[index[k.shape]]
+		sh.Sites = append(sh.Sites, SiteCount{Site: k.site, Count: n.Count})
 		if n.Count < 2 {
 			continue
 		}
@@ -135,6 +158,10 @@ func suggestion(n *NPlusOne) string {
 	if n.Load != nil {
 		return fmt.Sprintf("add %s to the QuerySet[%s] (or run it with orm.FetchPeers)", n.Load.Fix, n.Load.Root)
 	}
+	if n.SingleRow != "" {
+		return fmt.Sprintf(`read the %s rows in one statement before the loop (queryset.New[%s](db).Filter(queryset.Q{"pk__in": keys}).All(ctx)) and look each one up in a map`,
+			n.SingleRow, n.SingleRow)
+	}
 	return "the same statement ran once per iteration: load the rows in one statement (a Filter with __in, or SelectRelated/PrefetchRelated on the QuerySet of the loop)"
 }
 
@@ -148,8 +175,11 @@ func (r *Report) String() string {
 	}
 	for _, n := range r.NPlusOne {
 		what := ""
-		if n.Load != nil {
+		switch {
+		case n.Load != nil:
 			what = fmt.Sprintf(" (%s load of %s.%s)", n.Load.Kind, n.Load.Model, n.Load.Relation)
+		case n.SingleRow != "":
+			what = fmt.Sprintf(" (a single-row Get/First of %s, once per iteration)", n.SingleRow)
 		}
 		fmt.Fprintf(&b, "N+1: %d x %s\n     from %s%s\n     fix: %s\n", n.Count, clip(n.SQL, 140), n.Site, what, n.Suggestion)
 	}

@@ -43,7 +43,11 @@ func (q query) rows(ctx context.Context, alloc func() unsafe.Pointer, multi bool
 	if sel.empty {
 		return []unsafe.Pointer{}, nil
 	}
-	rows, err := q.db.Query(ctx, sel.sql, sel.args...)
+	qctx := ctx
+	if !multi {
+		qctx = orm.WithSingleRow(ctx, q.model.Name) // a loop of Gets is an N+1 the report names
+	}
+	rows, err := q.db.Query(qctx, sel.sql, sel.args...)
 	if err != nil {
 		return nil, q.wrap(err)
 	}
