@@ -79,5 +79,5 @@ func callSite() string { return callsite.Find(1) }
 // errNotBound is the error for an unloaded relation of a row that was not
 // read through a DB (built in Go, or inserted): there is nothing to load it with.
 func errNotBound(target string) error {
-	return fmt.Errorf("relations: the %s relation is not loaded, and its row was not read through a DB, so there is nothing to load it with (read the row with a QuerySet, or Set the relation)", target)
+	return fmt.Errorf("relations: the %s relation is not loaded, and its row was not read through a DB, so there is nothing to load it with (read the row with a QuerySet, or fill the relation with Set or SetLoaded)", target)
 }
