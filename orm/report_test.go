@@ -24,17 +24,14 @@ func TestNormalize(t *testing.T) {
 // The report shows statements with their placeholders as sent ($1, not ?);
 // grouping still treats literals and IN lists of any length as one shape.
 func TestReportShowsPlaceholdersAsSent(t *testing.T) {
-	l := &QueryLog{}
-	for _, q := range []CapturedQuery{
+	l := &QueryLog{queries: []CapturedQuery{
 		{SQL: `SELECT "t"."id" FROM "t" WHERE "t"."id" = $1 LIMIT 21`, Site: "app/a.go:1"},
 		{SQL: `SELECT "t"."id" FROM "t" WHERE "t"."id" = $1 LIMIT 21`, Site: "app/a.go:1"},
 		{SQL: "SELECT *\n  FROM u WHERE name = 'ann' AND n > 2 AND x = $1", Site: "app/b.go:2"},
 		{SQL: "SELECT * FROM u WHERE name = 'bob' AND n > 3 AND x = $1", Site: "app/b.go:2"},
 		{SQL: `SELECT * FROM v WHERE id IN ($1, $2)`, Site: "app/c.go:3"},
 		{SQL: `SELECT * FROM v WHERE id IN ($1, $2, $3)`, Site: "app/c.go:3"},
-	} {
-		l.queries = append(l.queries, q)
-	}
+	}}
 	r := l.Report()
 	var sqls []string
 	for _, s := range r.Shapes {
