@@ -98,7 +98,10 @@ func NewSchema(name string) (*DB, func(), error) {
 	if err := admin(base, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
 		return nil, nil, err
 	}
-	dsn := pgserver.WithSearchPath(base, schema)
+	dsn, err := withExecMode(pgserver.WithSearchPath(base, schema))
+	if err != nil {
+		return nil, nil, err
+	}
 	pool, err := pgxpool.New(context.Background(), dsn)
 	if err != nil {
 		return nil, nil, fmt.Errorf("pgtest: pool: %w", err)
