@@ -23,3 +23,16 @@ type Querier interface {
 type txBeginner interface {
 	BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error)
 }
+
+// WithQuerier returns a DB with db's hooks and load mode that sends its
+// statements through q instead: a connection or transaction the caller
+// holds, or a Querier of its own that routes them (Iter gives the rows it
+// yields one that uses the connection it holds while the loop runs).
+func (db *DB) WithQuerier(q Querier) *DB {
+	c := *db
+	c.pool = nil // the copy never closes the original's pool
+	c.q = q
+	_, canBeginTx := q.(txBeginner)
+	c.inTx = !canBeginTx
+	return &c
+}

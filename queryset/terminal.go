@@ -3,6 +3,7 @@ package queryset
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"iter"
 	"strconv"
 	"strings"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/eagerorm/eager/orm"
 	"github.com/eagerorm/eager/relations"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // maxGetRows is how many rows Get reads to say how many matched, as Django does.
@@ -101,11 +101,16 @@ func (q query) finish(ctx context.Context, db *orm.DB, sc *scanner, rows []unsaf
 
 // Iter runs the query and yields rows as they arrive, a chunk at a time
 // (IterChunk, default 1000), without holding them all: each chunk is read,
-// its prefetches run, and its rows yielded. Breaking out of the loop closes
-// the rows. An error is yielded once, as the last element. On a pool the
-// rows stream on one connection while prefetches use others; in a
-// transaction or on a single connection Iter reads through a cursor
-// (DECLARE / FETCH), so the connection is free between chunks.
+// its prefetches run, and its rows yielded. Breaking out of the loop ends
+// it. An error is yielded once, as the last element.
+//
+// Iter holds one connection from the first row to the end of the loop: it
+// reads the rows through a cursor (DECLARE / FETCH) in a transaction on
+// that connection (the caller's, when the DB is in one), and the chunks'
+// prefetches and every load of the yielded rows' relations inside the loop
+// (lazy, FetchPeers) run on it too, so Iter never waits on the pool for a
+// second connection. Statements the loop body sends through its own DB are
+// not on it: on a pool of one connection they wait for the loop to end.
 func (qs QuerySet[T]) Iter(ctx context.Context) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
 		err := qs.iterate(ctx, newOf[T], func(p unsafe.Pointer) bool { return yield((*T)(p), nil) })
@@ -127,59 +132,39 @@ func (q query) iterate(ctx context.Context, alloc func() unsafe.Pointer, each fu
 	if chunk == 0 {
 		chunk = defaultIterChunk
 	}
-	if _, pooled := q.db.Querier().(*pgxpool.Pool); pooled {
-		return q.iterStream(ctx, sel, chunk, alloc, each)
-	}
 	if q.db.InTx() {
-		return q.iterCursor(ctx, q.db, sel, chunk, alloc, each)
+		// The caller's transaction may hold other cursors, Iters nested in
+		// this loop among them: a name of its own, closed at the end.
+		name := "eager_iter_" + strconv.FormatUint(cursorSeq.Add(1), 10)
+		return q.iterCursor(ctx, q.db, name, true, sel, chunk, alloc, each)
 	}
 	return q.db.RunInTx(ctx, func(ctx context.Context, tx *orm.DB) error {
-		return q.iterCursor(ctx, tx, sel, chunk, alloc, each)
+		h := &heldConn{tx: tx.Querier(), after: q.db.Querier()}
+		defer h.release() // before the COMMIT: nothing may still run on the connection
+		// The transaction is Iter's own and holds only this cursor, closed by
+		// the COMMIT. Its name follows the statement, so that on a connection
+		// that ran this Iter before, the prepared FETCH (which describes the
+		// cursor's columns) is reused and still right.
+		name := "eager_iter_" + strconv.FormatUint(fnv64(sel.sql), 16)
+		return q.iterCursor(ctx, q.db.WithQuerier(h), name, false, sel, chunk, alloc, each)
 	})
-}
-
-// iterStream reads the rows on one pooled connection, a chunk at a time;
-// prefetches and lazy loads meanwhile use other connections of the pool.
-func (q query) iterStream(ctx context.Context, sel *selection, chunk int, alloc func() unsafe.Pointer, each func(unsafe.Pointer) bool) error {
-	rows, err := q.db.Query(ctx, sel.sql, sel.args...)
-	if err != nil {
-		return q.wrap(err)
-	}
-	defer rows.Close()
-	sc := newScanner(sel, min(chunk, 1024))
-	for {
-		buf := make([]unsafe.Pointer, 0, min(chunk, 1024)) // a new slice: the last chunk's rows keep theirs as peers
-		for len(buf) < chunk && rows.Next() {
-			obj := alloc()
-			if err := sc.scan(rows, obj); err != nil {
-				return q.wrap(err)
-			}
-			buf = append(buf, obj)
-		}
-		if err := rows.Err(); err != nil {
-			return q.wrap(err)
-		}
-		if err := q.finish(ctx, q.db, sc, buf, true); err != nil {
-			return err
-		}
-		for _, p := range buf {
-			if !each(p) {
-				return nil
-			}
-		}
-		if len(buf) < chunk {
-			return nil
-		}
-	}
 }
 
 var cursorSeq atomic.Uint64
 
-// iterCursor reads the rows through a server-side cursor on cur (a
-// transaction), so that between FETCHes the connection can run the chunk's
-// prefetches and the caller's own statements.
-func (q query) iterCursor(ctx context.Context, cur *orm.DB, sel *selection, chunk int, alloc func() unsafe.Pointer, each func(unsafe.Pointer) bool) error {
-	name := "eager_iter_" + strconv.FormatUint(cursorSeq.Add(1), 10)
+func fnv64(s string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()
+}
+
+// iterCursor reads the rows through cursor name, declared on cur (a
+// transaction, or statements routed to one), a chunk at a time; between
+// FETCHes the connection runs the chunk's prefetches and the loop body's
+// loads. The rows load their relations through cur. closeAfter closes the
+// cursor at the end (in a transaction that goes on after Iter).
+func (q query) iterCursor(ctx context.Context, cur *orm.DB, name string, closeAfter bool, sel *selection, chunk int,
+	alloc func() unsafe.Pointer, each func(unsafe.Pointer) bool) error {
 	if _, err := cur.Exec(ctx, "DECLARE "+name+" NO SCROLL CURSOR FOR "+sel.sql, sel.args...); err != nil {
 		return q.wrap(err)
 	}
@@ -190,7 +175,7 @@ func (q query) iterCursor(ctx context.Context, cur *orm.DB, sel *selection, chun
 		if err != nil {
 			return q.wrap(err)
 		}
-		var buf []unsafe.Pointer
+		buf := make([]unsafe.Pointer, 0, min(chunk, 1024)) // a new slice: the last chunk's rows keep theirs as peers
 		for rows.Next() {
 			obj := alloc()
 			if err := sc.scan(rows, obj); err != nil {
@@ -203,7 +188,7 @@ func (q query) iterCursor(ctx context.Context, cur *orm.DB, sel *selection, chun
 		if err := rows.Err(); err != nil {
 			return q.wrap(err)
 		}
-		if err := q.finish(ctx, q.db, sc, buf, true); err != nil {
+		if err := q.finish(ctx, cur, sc, buf, true); err != nil {
 			return err
 		}
 		stopped := false
@@ -217,8 +202,10 @@ func (q query) iterCursor(ctx context.Context, cur *orm.DB, sel *selection, chun
 			break
 		}
 	}
-	if _, err := cur.Exec(ctx, "CLOSE "+name); err != nil {
-		return q.wrap(err)
+	if closeAfter {
+		if _, err := cur.Exec(ctx, "CLOSE "+name); err != nil {
+			return q.wrap(err)
+		}
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/eagerorm/eager/orm"
 	"github.com/eagerorm/eager/queryset"
 	"github.com/eagerorm/eager/relations"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -173,5 +174,134 @@ func BenchmarkPrefetchRelated(b *testing.B) {
 	b.Run("impl=eager-nopeers", func(b *testing.B) {
 		defer relations.SetPeerTracking(false)()
 		eager(b)
+	})
+}
+
+// BenchmarkIterStrategies compares the two ways Iter could read chunks on
+// the one connection it holds, so that the chunk's prefetch runs on that
+// connection too: a cursor in a transaction (what Iter does) or keyset
+// pagination (a new SELECT per chunk, after the last key seen). 5,000 orders
+// in chunks of 500, each chunk's customers prefetched, ordered by the
+// primary key (indexed) and by a column without an index.
+func BenchmarkIterStrategies(b *testing.B) {
+	ctx := context.Background()
+	pool, db := benchShop(b)
+	const chunk = 500
+	cols := "id, customer_id, status, total, created_at"
+	prefetch := func(b *testing.B, conn interface {
+		Query(context.Context, string, ...any) (pgx.Rows, error)
+	}, ids []int64) {
+		rows, err := conn.Query(ctx, "SELECT id, name, email FROM bench_customer WHERE id = ANY($1)", ids)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows.Close()
+	}
+	read := func(b *testing.B, rows pgx.Rows) (n int, lastID int64, lastTotal float64, customers []int64) {
+		for rows.Next() {
+			o := new(rawOrder)
+			if err := rows.Scan(&o.ID, &o.CustomerID, &o.Status, &o.Total, &o.CreatedAt); err != nil {
+				b.Fatal(err)
+			}
+			n++
+			lastID, lastTotal = o.ID, o.Total
+			customers = append(customers, o.CustomerID)
+		}
+		if rows.Err() != nil {
+			b.Fatal(rows.Err())
+		}
+		return n, lastID, lastTotal, customers
+	}
+	for _, order := range []string{"pk", "unindexed"} {
+		orderBy := "id"
+		if order == "unindexed" {
+			orderBy = "total, id"
+		}
+		b.Run("order="+order+"/impl=cursor", func(b *testing.B) {
+			for b.Loop() {
+				conn, err := pool.Acquire(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				tx, err := conn.Begin(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := tx.Exec(ctx, "DECLARE bench_cur NO SCROLL CURSOR FOR SELECT "+cols+" FROM bench_order ORDER BY "+orderBy); err != nil {
+					b.Fatal(err)
+				}
+				total := 0
+				for {
+					rows, err := tx.Query(ctx, "FETCH FORWARD 500 FROM bench_cur")
+					if err != nil {
+						b.Fatal(err)
+					}
+					n, _, _, customers := read(b, rows)
+					total += n
+					if n > 0 {
+						prefetch(b, tx, customers)
+					}
+					if n < chunk {
+						break
+					}
+				}
+				if err := tx.Commit(ctx); err != nil || total != 5000 {
+					b.Fatal(err, total)
+				}
+				conn.Release()
+			}
+		})
+		b.Run("order="+order+"/impl=keyset", func(b *testing.B) {
+			for b.Loop() {
+				conn, err := pool.Acquire(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				total := 0
+				var rows pgx.Rows
+				var lastID int64
+				var lastTotal float64
+				for first := true; ; first = false {
+					switch {
+					case first:
+						rows, err = conn.Query(ctx, "SELECT "+cols+" FROM bench_order ORDER BY "+orderBy+" LIMIT 500")
+					case order == "pk":
+						rows, err = conn.Query(ctx, "SELECT "+cols+" FROM bench_order WHERE id > $1 ORDER BY id LIMIT 500", lastID)
+					default:
+						rows, err = conn.Query(ctx, "SELECT "+cols+" FROM bench_order WHERE (total, id) > ($1, $2) ORDER BY total, id LIMIT 500", lastTotal, lastID)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					n, id, tot, customers := read(b, rows)
+					lastID, lastTotal = id, tot
+					total += n
+					if n > 0 {
+						prefetch(b, conn, customers)
+					}
+					if n < chunk {
+						break
+					}
+				}
+				if total != 5000 {
+					b.Fatal(total)
+				}
+				conn.Release()
+			}
+		})
+	}
+	b.Run("order=pk/impl=eager-Iter", func(b *testing.B) {
+		for b.Loop() {
+			n := 0
+			for _, err := range queryset.New[benchOrder](db).PrefetchRelated("customer").OrderBy("id").IterChunk(chunk).Iter(ctx) {
+				if err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			if n != 5000 {
+				b.Fatal(n)
+			}
+		}
 	})
 }

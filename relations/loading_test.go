@@ -318,10 +318,12 @@ func TestIterPrefetchesPerChunk(t *testing.T) {
 	}
 	want := []string{"Ann:2", "Bob:2", "Cy:0"}
 
-	t.Run("pool: stream, prefetch per chunk", func(t *testing.T) {
+	t.Run("pool: a cursor on the one connection it holds, prefetch per chunk", func(t *testing.T) {
 		c.Reset()
 		assert.Equal(t, want, read(t, db))
-		assert.Equal(t, 3, c.N(), "the SELECT, and one prefetch per chunk of two: %v", c.SQLs())
+		sqls := c.SQLs()
+		assert.Contains(t, sqls[0], "DECLARE eager_iter_")
+		assert.Equal(t, 5, len(sqls), "DECLARE, 2 FETCH + 2 prefetch; the COMMIT closes the cursor: %v", sqls)
 	})
 	t.Run("in a transaction: a cursor", func(t *testing.T) {
 		c.Reset()

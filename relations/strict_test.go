@@ -104,7 +104,11 @@ func TestStrictPanicsInNaiveLoops(t *testing.T) {
 			assert.Contains(t, msg, "add "+l.fix+" to the QuerySet["+l.model+"]")
 			assert.Contains(t, msg, *l.want)
 			assert.Contains(t, msg, fmt.Sprintf("a result of %d rows", l.peers))
-			assert.Equal(t, 1, c.N(), "the panic comes before any lazy statement")
+			read := 1 // the SELECT
+			if strings.HasSuffix(l.name, "over Iter") {
+				read = 2 // DECLARE and the first FETCH
+			}
+			assert.Equal(t, read, c.N(), "the panic comes before any lazy statement")
 		})
 	}
 }
@@ -274,7 +278,7 @@ func TestFetchPeers(t *testing.T) {
 		n++
 	}
 	assert.Equal(t, 500, n)
-	assert.Equal(t, 1+5, c.N(), "over Iter, the peers are the chunk: one load per chunk")
+	assert.Equal(t, 1+6+5, c.N(), "over Iter, the peers are the chunk: one load per chunk (DECLARE, 6 FETCH, 5 loads): %q", c.SQLs())
 }
 
 func TestCaptureReport(t *testing.T) {
