@@ -50,7 +50,7 @@ func (q query) LinkedSQL(rel *orm.Relation, keys any, lc relations.LinkContext) 
 	if plain {
 		if p, ok := linkedPlans.Load(cacheKey); ok {
 			lp := p.(*linkedPlan)
-			return lp.sql, []any{arg}, linkedScan(lp.sel, q.model, keys, lc), nil
+			return lp.sql, []any{arg}, linkedScan(lp.sel, q.model, rel, keys, lc), nil
 		}
 	}
 	st, err := q.plan(true, true)
@@ -95,7 +95,7 @@ func (q query) LinkedSQL(rel *orm.Relation, keys any, lc relations.LinkContext) 
 	if plain {
 		linkedPlans.Store(cacheKey, &linkedPlan{sql: sql, sel: sel})
 	}
-	return sql, args, linkedScan(sel, q.model, keys, lc), nil
+	return sql, args, linkedScan(sel, q.model, rel, keys, lc), nil
 }
 
 // linkedPlans caches, per relation, the statement of a plain query (no
@@ -119,12 +119,17 @@ func (q query) plain() bool {
 	return len(q.filters) == 0 && len(q.order) == 0 && len(q.related) == 0 && q.limit < 0 && q.offset == 0 && !q.distinct
 }
 
-// linkedScan reads the rows of a linked statement.
-func linkedScan(sel *selection, model *orm.Model, keys any, lc relations.LinkContext) relations.ScanFunc {
+// linkedScan reads the rows of a linked statement over rel.
+func linkedScan(sel *selection, model *orm.Model, rel *orm.Relation, keys any, lc relations.LinkContext) relations.ScanFunc {
 	lead := sel.lead
 	capHint := reflect.ValueOf(keys).Len() // a fair first guess of the row count
 	return func(rows pgx.Rows) ([]unsafe.Pointer, []relations.Key, error) {
 		sc := newScanner(sel, capHint)
+		if lead == 1 {
+			// The link column holds the parent's key: read it as that type
+			// even when it arrives as text (pgx's exec, simple_protocol).
+			sc.dest[0] = sc.link.Scanner(rel.Field.Model.PK)
+		}
 		objs := make([]unsafe.Pointer, 0, capHint)
 		var links []relations.Key
 		if lead == 1 {

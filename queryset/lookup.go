@@ -9,6 +9,7 @@ import (
 	"github.com/eagerorm/eager/internal/anyslice"
 
 	"github.com/eagerorm/eager/orm"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // leaf compiles one lookup on a to-one path.
@@ -207,7 +208,19 @@ func typedSlice(kind orm.ColumnKind, vals []any) any {
 	case orm.KindTime, orm.KindDate:
 		return anyslice.Typed[time.Time](vals)
 	case orm.KindUUID:
-		return anyslice.Typed[[16]byte](vals)
+		if ids, ok := anyslice.Typed[[16]byte](vals).([][16]byte); ok {
+			out := make([]pgtype.UUID, len(ids))
+			for i, id := range ids {
+				out[i] = pgtype.UUID{Bytes: id, Valid: true}
+			}
+			return out
+		}
+	case orm.KindNumeric:
+		// Numbers given as strings keep their precision as text[]: under
+		// pgx's exec and simple_protocol modes a []any has no type.
+		if s, ok := anyslice.Typed[string](vals).([]string); ok {
+			return s
+		}
 	}
 	return vals
 }

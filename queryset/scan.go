@@ -22,6 +22,7 @@ type scanner struct {
 	dest  []any
 	objs  []unsafe.Pointer   // the current row's object per node
 	seen  [][]unsafe.Pointer // every object read per related node, for their result sets
+	back  []*orm.Field       // per node, the other side of a one-to-one to fill with its parent
 	link  relations.Key      // the lead column of a prefetch statement
 }
 
@@ -35,8 +36,10 @@ func newScanner(sel *selection, hint int) *scanner {
 	sc := &scanner{nodes: sel.nodes, lead: sel.lead, dest: make([]any, n), objs: make([]unsafe.Pointer, len(sel.nodes))}
 	if len(sel.nodes) > 1 {
 		sc.seen = make([][]unsafe.Pointer, len(sel.nodes))
+		sc.back = make([]*orm.Field, len(sel.nodes))
 		for k := 1; k < len(sc.seen); k++ {
 			sc.seen[k] = make([]unsafe.Pointer, 0, hint)
+			sc.back[k] = relations.ReverseOf(sel.nodes[k].field)
 		}
 	}
 	if sel.lead == 1 {
@@ -82,10 +85,12 @@ func (sc *scanner) scan(rows pgx.Rows, root unsafe.Pointer) error {
 		if parent == nil {
 			continue
 		}
+		// A nil obj with the key column not NULL (a LEFT JOIN that found no
+		// row for the key) is recorded as such: Get reports the missing row.
 		relations.SetOne(parent, n.field, obj)
 		if obj != nil {
-			if n.field.Rel.Kind == orm.ReverseOneToOne {
-				relations.SetOne(obj, n.field.Rel.Remote, parent)
+			if back := sc.back[k]; back != nil {
+				relations.SetOne(obj, back, parent) // the other side of a one-to-one
 			}
 			sc.seen[k] = append(sc.seen[k], obj)
 		}

@@ -109,7 +109,15 @@ func (st *stmt) selectRelated(paths []string) error {
 				parent, cur = idx, f.Rel.Target
 				continue
 			}
+			planned := len(st.s.joins)
 			j := st.s.joinPath(hops, true)
+			if len(st.s.joins) > planned {
+				// A join only SelectRelated needs is LEFT even on a NOT NULL
+				// key: loading a relation never drops a row, and a key
+				// pointing at no row (no foreign-key constraint) is kept and
+				// reported by Get. A join a filter planned keeps its kind.
+				j.left = true
+			}
 			st.nodes = append(st.nodes, &selectNode{path: key, field: f, parent: parent, model: f.Rel.Target, alias: j.alias})
 			parent = len(st.nodes) - 1
 			byPath[key] = parent

@@ -12,34 +12,71 @@ import (
 
 // access loads relation b.field of the row at row, as the mode in force
 // says: one query (Lazy), a panic (Strict on a row from a multi-row result,
-// StrictAll), or one query for every peer of the row (FetchPeers).
+// StrictAll), or one query for every peer of the row (FetchPeers). Loads of
+// one relation of one result set run one at a time, so concurrent readers
+// load it once; the row may be a copy of one of the result set's rows.
 func (b *binding) access(ctx context.Context, row unsafe.Pointer) error {
 	src, f := b.src, b.field
 	mode := src.mode
 	if orm.LazyAllowed(ctx) {
 		mode = orm.Lazy
 	}
+	switch {
+	case mode == orm.StrictAll, mode == orm.Strict && src.multi:
+		panic(b.lazyLoadError(mode))
+	}
 	if orm.CaptureFrom(ctx) != nil {
 		ctx = orm.WithLoadInfo(ctx, b.loadInfo(mode))
 	}
-	switch mode {
-	case orm.StrictAll:
-		panic(b.lazyLoadError(mode))
-	case orm.Strict:
-		if src.multi {
-			panic(b.lazyLoadError(mode))
-		}
-	case orm.FetchPeers:
-		if src.multi {
-			src.mu.Lock()
-			defer src.mu.Unlock()
-			if Loaded(row, f) { // a concurrent access to a peer loaded it
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if Loaded(row, f) { // a concurrent access loaded it
+		return nil
+	}
+	if mode == orm.FetchPeers && src.multi {
+		if !b.peersLoaded {
+			if err := Prefetch(ctx, src.model, src.rows, []Lookup{{Path: f.Name}}, src.prefetchOptions()); err != nil {
+				return err
+			}
+			b.peersLoaded = true
+			if Loaded(row, f) {
 				return nil
 			}
-			return Prefetch(ctx, src.model, src.rows, []Lookup{{Path: f.Name}}, src.prefetchOptions())
+		}
+		// Not one of the peers: a copy of one, made before the load. It
+		// takes what the load gave the row it was copied from.
+		if orig := src.original(row); orig != nil && orig != row && copyLoaded(row, orig, f) {
+			return nil
 		}
 	}
 	return Prefetch(ctx, src.model, []unsafe.Pointer{row}, []Lookup{{Path: f.Name}}, src.prefetchOptions())
+}
+
+// copyLoaded gives row the loaded value of relation f of orig, a row with
+// the same primary key, if it is loaded and (for a key column) row still
+// holds the same key.
+func copyLoaded(row, orig unsafe.Pointer, f *orm.Field) bool {
+	if !Loaded(orig, f) {
+		return false
+	}
+	switch f.Rel.Kind {
+	case orm.ForeignKey, orm.OneToOne:
+		if *keyAt(row, f) != *keyAt(orig, f) {
+			return false
+		}
+		SetOne(row, f, One(orig, f))
+	case orm.ReverseOneToOne:
+		SetOne(row, f, One(orig, f))
+	default:
+		SetMany(row, f, (*toManyRaw)(fieldAt(orig, f)).items)
+	}
+	return true
+}
+
+// notFilled is the error for a load that ran without error yet left the
+// row's relation unloaded: never reported as nil.
+func (b *binding) notFilled() error {
+	return fmt.Errorf("relations: loading %s did not fill the row (its primary key or key column changed since it was read?)", b.field)
 }
 
 func (s *Source) prefetchOptions() PrefetchOptions {

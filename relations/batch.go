@@ -9,6 +9,7 @@ import (
 
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // load is one relation loaded for one set of parent rows: one statement.
@@ -73,22 +74,14 @@ func newLoad(ctx context.Context, node *prefetchNode, parents []unsafe.Pointer, 
 	if err != nil {
 		return nil, err
 	}
+	// The query's own PrefetchRelated joins the tree below its node, merged
+	// with the lookups already there: a path two lookups name loads once.
 	for _, lk := range q.Lookups() {
-		if err := addLookup(node, lk); err != nil {
+		if err := node.insert(node.field.Rel.Target, lk, node.path, node.multi); err != nil {
 			return nil, err
 		}
 	}
 	return ld, nil
-}
-
-// addLookup grafts a custom query's own PrefetchRelated below its node.
-func addLookup(node *prefetchNode, lk Lookup) error {
-	sub, err := buildTree(node.field.Rel.Target, []Lookup{lk}, node.path, node.multi)
-	if err != nil {
-		return err
-	}
-	node.children = append(node.children, sub...)
-	return nil
 }
 
 // statement is the load's query, or false when it has no key to look up.
@@ -135,9 +128,14 @@ func (ld *load) assign() []unsafe.Pointer {
 				byKey.put(i, other, obj)
 			}
 		}
+		back := ReverseOf(f)
 		for _, p := range ld.parents {
 			if k := keyAt(p, f); k.valid() {
-				SetOne(p, f, byKey.get(k.i, k.other()))
+				obj := byKey.get(k.i, k.other()) // nil: the key's row is missing
+				SetOne(p, f, obj)
+				if back != nil && obj != nil && !Loaded(obj, back) {
+					SetOne(obj, back, p) // the other side of a one-to-one needs no query
+				}
 			}
 		}
 	default:
@@ -313,7 +311,10 @@ func (s *keySet) add(i int64, other any) {
 
 func (s *keySet) len() int { return len(s.ints) + len(s.others) }
 
-// array is the keys as one parameter: []int64, []string, [][16]byte, or []any.
+// array is the keys as one parameter: []int64, []string, []pgtype.UUID, or
+// []any. A uuid goes as pgtype.UUID, not [16]byte: under pgx's exec and
+// simple_protocol modes a parameter's type comes from its Go type, and pgx
+// knows [16]byte as no PostgreSQL type.
 func (s *keySet) array() any {
 	if len(s.others) == 0 {
 		return s.ints
@@ -323,7 +324,13 @@ func (s *keySet) array() any {
 		case string:
 			return anyslice.Typed[string](s.others)
 		case [16]byte:
-			return anyslice.Typed[[16]byte](s.others)
+			if ids, ok := anyslice.Typed[[16]byte](s.others).([][16]byte); ok {
+				out := make([]pgtype.UUID, len(ids))
+				for i, id := range ids {
+					out[i] = pgtype.UUID{Bytes: id, Valid: true}
+				}
+				return out
+			}
 		}
 	}
 	out := make([]any, 0, s.len())

@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/eagerorm/eager/orm"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // ForeignKey is a many-to-one relation: its column (db tag, default
@@ -52,7 +53,7 @@ func (r *toOne[T]) Valid() bool { return r.key.valid() }
 
 // Loaded reports whether the related row is loaded: by SelectRelated,
 // PrefetchRelated, an earlier Get, or Set. A NULL key counts once accessed.
-func (r *toOne[T]) Loaded() bool { return r.loaded }
+func (r *toOne[T]) Loaded() bool { return r.isLoaded() }
 
 // Set points the relation at obj (nil for NULL) and counts obj as loaded.
 // On the side with the column (ForeignKey, OneToOne) Insert and Update
@@ -62,23 +63,22 @@ func (r *toOne[T]) Loaded() bool { return r.loaded }
 // only fills the loaded row in memory, and Insert and Update return an
 // error (orm.ErrRelationNotWritten) rather than drop it.
 func (r *toOne[T]) Set(obj *T) {
-	r.obj, r.loaded, r.inGo = obj, true, true
+	r.obj, r.inGo = obj, true
 	if obj == nil {
 		r.key = key{}
-		return
-	}
-	m, err := orm.ModelFor[T]()
-	if err != nil {
+	} else if m, err := orm.ModelFor[T](); err != nil {
 		r.key = key{}
-		return
+	} else {
+		r.key.set(m.PK.Value(unsafe.Pointer(obj)))
 	}
-	r.key.set(m.PK.Value(unsafe.Pointer(obj)))
+	r.markLoaded()
 }
 
 // SetID sets the key without loading the row (nil for NULL).
 func (r *toOne[T]) SetID(id any) {
 	r.key.set(id)
-	r.obj, r.loaded, r.inGo = nil, false, false
+	r.obj, r.inGo = nil, false
+	r.markUnloaded()
 }
 
 // KeyValue implements orm.KeyField. When the relation holds a row, the key
@@ -94,11 +94,23 @@ func (r *toOne[T]) KeyValue() any {
 // SetKeyValue implements orm.KeyField.
 func (r *toOne[T]) SetKeyValue(v any) { r.SetID(v) }
 
+// ScanText reads a key sent as text (every key, under pgx's exec and
+// simple_protocol modes; text keys under all modes) as T's key type, so an
+// integer key read as text still matches the integer primary key.
+func (r *toOne[T]) ScanText(v pgtype.Text) error {
+	m, err := orm.ModelFor[T]()
+	if err != nil {
+		return err
+	}
+	return r.key.scanText(v, m.PK)
+}
+
 // Get returns the related row. A loaded one (SelectRelated,
 // PrefetchRelated) costs nothing; a NULL key gives nil without a query;
 // otherwise the row's load mode decides: one query (Lazy), a panic with
 // *orm.LazyLoadError (Strict on a row from a multi-row result, StrictAll),
-// or one query for the whole result set (FetchPeers).
+// or one query for the whole result set (FetchPeers). A key whose row does
+// not exist (a dangling foreign key) is a *MissingRowError, never nil.
 func (r *ForeignKey[T]) Get(ctx context.Context) (*T, error) { return r.get(ctx, true) }
 
 // Get returns the related row, as ForeignKey.Get does. For the reverse side
@@ -106,14 +118,14 @@ func (r *ForeignKey[T]) Get(ctx context.Context) (*T, error) { return r.get(ctx,
 func (r *OneToOne[T]) Get(ctx context.Context) (*T, error) { return r.get(ctx, false) }
 
 func (r *toOne[T]) get(ctx context.Context, foreignKey bool) (*T, error) {
-	if r.loaded {
+	if r.isLoaded() {
 		r.b.markUsed()
-		return r.obj, nil
+		return r.value()
 	}
 	b := r.b
 	hasColumn := foreignKey || (b != nil && b.field.Rel.Kind == orm.OneToOne)
 	if hasColumn && !r.key.valid() {
-		r.loaded = true // NULL: nothing to load, and no query to run
+		r.markLoaded() // NULL: nothing to load, and no query to run
 		return nil, nil
 	}
 	if b == nil {
@@ -123,5 +135,26 @@ func (r *toOne[T]) get(ctx context.Context, foreignKey bool) (*T, error) {
 	if err := b.access(ctx, row); err != nil {
 		return nil, err
 	}
+	if !r.isLoaded() {
+		return nil, b.notFilled()
+	}
+	return r.value()
+}
+
+// value is the loaded row; nil with a key that is not NULL means the key's
+// row was not found.
+func (r *toOne[T]) value() (*T, error) {
+	if r.obj == nil && r.key.valid() {
+		return nil, r.missing()
+	}
 	return r.obj, nil
+}
+
+func (r *toOne[T]) missing() error {
+	e := &MissingRowError{Target: reflect.TypeFor[T]().Name(), Key: keyAs[T](&r.key)}
+	if r.b != nil {
+		e.Model, e.Field = r.b.field.Model.Name, r.b.field.Name
+		e.Target = r.b.field.Rel.Target.Name
+	}
+	return e
 }

@@ -1,7 +1,9 @@
 package relations
 
 import (
+	"fmt"
 	"reflect"
+	"strconv"
 	"unsafe"
 
 	"github.com/eagerorm/eager/orm"
@@ -47,9 +49,29 @@ func (k *key) ScanInt64(v pgtype.Int8) error {
 	return nil
 }
 
-func (k *key) ScanText(v pgtype.Text) error {
+// scanText reads a key sent as text as the type of the primary key pk it
+// points at: under pgx's text-format exec modes (exec, simple_protocol) an
+// integer or uuid key arrives as text, and kept as a string it would match
+// no row.
+func (k *key) scanText(v pgtype.Text, pk *orm.Field) error {
 	*k = key{}
-	if v.Valid {
+	if !v.Valid {
+		return nil
+	}
+	switch pk.Kind {
+	case orm.KindInt:
+		i, err := strconv.ParseInt(v.String, 10, 64)
+		if err != nil {
+			return fmt.Errorf("relations: key %q for %s is not an integer: %w", v.String, pk, err)
+		}
+		k.setInt(i)
+	case orm.KindUUID:
+		var u pgtype.UUID
+		if err := u.Scan(v.String); err != nil {
+			return fmt.Errorf("relations: key %q for %s is not a uuid: %w", v.String, pk, err)
+		}
+		k.setOther(u.Bytes)
+	default:
 		k.setOther(v.String)
 	}
 	return nil
@@ -63,7 +85,10 @@ func (k *key) ScanUUID(v pgtype.UUID) error {
 	return nil
 }
 
-// arg is the key as a statement argument.
+// arg is the key as a statement argument. A 16-byte key goes as a
+// pgtype.UUID: under pgx's exec and simple_protocol modes a parameter's
+// type comes from its Go type, and pgx knows [16]byte (or a named array
+// type) as no PostgreSQL type.
 func (k *key) arg() any {
 	switch {
 	case k.tag == nil:
@@ -71,7 +96,11 @@ func (k *key) arg() any {
 	case k.tag == intTag:
 		return k.i
 	}
-	return k.other()
+	v := k.other()
+	if id, ok := normalize(v).([16]byte); ok {
+		return pgtype.UUID{Bytes: id, Valid: true}
+	}
+	return v
 }
 
 // set stores v, a value of the target's primary-key type (or nil).

@@ -88,53 +88,63 @@ func Prefetch(ctx context.Context, m *orm.Model, rows []unsafe.Pointer, lookups 
 
 // buildTree parses lookups into prefetch trees, checking every name.
 func buildTree(m *orm.Model, lookups []Lookup, basePath string, baseMulti bool) ([]*prefetchNode, error) {
-	var roots []*prefetchNode
-	find := func(list []*prefetchNode, f *orm.Field) *prefetchNode {
-		for _, n := range list {
-			if n.field == f {
-				return n
-			}
-		}
-		return nil
-	}
+	var root prefetchNode
 	for _, lk := range lookups {
-		if lk.Path == "" {
-			return nil, fmt.Errorf("relations: PrefetchRelated on %s: empty lookup", m.Name)
-		}
-		cur, list := m, &roots
-		var parent *prefetchNode
-		parts := strings.Split(lk.Path, "__")
-		for i, name := range parts {
-			f, err := cur.RelationByName(name, lk.Path, "PrefetchRelated")
-			if err != nil {
-				return nil, err
-			}
-			n := find(*list, f)
-			if n == nil {
-				path, multi := basePath, baseMulti
-				if parent != nil {
-					path, multi = parent.path, parent.multi
-				}
-				if path != "" {
-					path += "__"
-				}
-				n = &prefetchNode{field: f, path: path + f.Name, multi: multi || f.Rel.Multi()}
-				*list = append(*list, n)
-			}
-			if i == len(parts)-1 && lk.Query != nil {
-				if qm := lk.Query.QueryModel(); qm != f.Rel.Target {
-					return nil, fmt.Errorf("relations: Prefetch(%q) on %s: the queryset is over %s, but %s holds %s rows",
-						lk.Path, m.Name, modelName(qm), f, f.Rel.Target.Name)
-				}
-				if n.query != nil && n.query != lk.Query {
-					return nil, fmt.Errorf("relations: PrefetchRelated on %s: %q is given two querysets", m.Name, lk.Path)
-				}
-				n.query = lk.Query
-			}
-			parent, list, cur = n, &n.children, f.Rel.Target
+		if err := root.insert(m, lk, basePath, baseMulti); err != nil {
+			return nil, err
 		}
 	}
-	return roots, nil
+	return root.children, nil
+}
+
+// insert adds lookup lk, a path from model m (the model of n's rows), below
+// n: a relation already in the tree is reused, so the paths "a__b" and
+// "a__c" share "a", and a custom query's own lookups merge with the ones
+// named beside it. basePath and baseMulti locate n from the root QuerySet.
+// A path given two querysets is an error, as in Django.
+func (n *prefetchNode) insert(m *orm.Model, lk Lookup, basePath string, baseMulti bool) error {
+	if lk.Path == "" {
+		return fmt.Errorf("relations: PrefetchRelated on %s: empty lookup", m.Name)
+	}
+	cur, parent := m, n
+	path, multi := basePath, baseMulti
+	parts := strings.Split(lk.Path, "__")
+	for i, name := range parts {
+		f, err := cur.RelationByName(name, lk.Path, "PrefetchRelated")
+		if err != nil {
+			return err
+		}
+		if path != "" {
+			path += "__"
+		}
+		path, multi = path+f.Name, multi || f.Rel.Multi()
+		child := parent.child(f)
+		if child == nil {
+			child = &prefetchNode{field: f, path: path, multi: multi}
+			parent.children = append(parent.children, child)
+		}
+		if i == len(parts)-1 && lk.Query != nil {
+			if qm := lk.Query.QueryModel(); qm != f.Rel.Target {
+				return fmt.Errorf("relations: Prefetch(%q) on %s: the queryset is over %s, but %s holds %s rows",
+					lk.Path, m.Name, modelName(qm), f, f.Rel.Target.Name)
+			}
+			if child.query != nil {
+				return fmt.Errorf("relations: PrefetchRelated on %s: %q is given two querysets", m.Name, child.path)
+			}
+			child.query = lk.Query
+		}
+		parent, cur = child, f.Rel.Target
+	}
+	return nil
+}
+
+func (n *prefetchNode) child(f *orm.Field) *prefetchNode {
+	for _, c := range n.children {
+		if c.field == f {
+			return c
+		}
+	}
+	return nil
 }
 
 func modelName(m *orm.Model) string {

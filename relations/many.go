@@ -42,14 +42,17 @@ type toMany[T any] struct {
 }
 
 // Loaded reports whether the list is loaded (an empty list counts).
-func (r *toMany[T]) Loaded() bool { return r.loaded }
+func (r *toMany[T]) Loaded() bool { return r.isLoaded() }
 
 // SetLoaded marks the relation as loaded with items (nil or empty: loaded
 // and empty), in memory only: it sends nothing and writes no link. All then
 // returns items without a query. orm.Insert and orm.Update do not write
 // relation rows either, so they return an error (orm.ErrRelationNotWritten)
 // rather than drop items a setter put here.
-func (r *toMany[T]) SetLoaded(items []*T) { r.items, r.loaded, r.inGo = items, true, true }
+func (r *toMany[T]) SetLoaded(items []*T) {
+	r.items, r.inGo = items, true
+	r.markLoaded()
+}
 
 // All returns the related rows. Loaded ones (PrefetchRelated) cost nothing;
 // otherwise the row's load mode decides: one query (Lazy), a panic with
@@ -57,7 +60,7 @@ func (r *toMany[T]) SetLoaded(items []*T) { r.items, r.loaded, r.inGo = items, t
 // or one query for the whole result set (FetchPeers). Loaded and empty is
 // an empty slice, never an error.
 func (r *toMany[T]) All(ctx context.Context) ([]*T, error) {
-	if r.loaded {
+	if r.isLoaded() {
 		r.b.markUsed()
 		return r.items, nil
 	}
@@ -68,6 +71,9 @@ func (r *toMany[T]) All(ctx context.Context) ([]*T, error) {
 	row := unsafe.Add(unsafe.Pointer(r), -int(b.field.Offset))
 	if err := b.access(ctx, row); err != nil {
 		return nil, err
+	}
+	if !r.isLoaded() {
+		return nil, b.notFilled()
 	}
 	return r.items, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // Query is what a batched load needs from a queryset: the statement that
@@ -66,3 +67,17 @@ type Key struct{ key }
 
 // Value returns the key as a statement argument (nil for NULL).
 func (k *Key) Value() any { return k.arg() }
+
+// Scanner returns a scan target that reads a link key into k as the type of
+// pk, the primary key the link column holds: a many-to-many statement's
+// first column, which under pgx's text-format exec modes arrives as text.
+func (k *Key) Scanner(pk *orm.Field) any { return &linkKey{k: &k.key, pk: pk} }
+
+type linkKey struct {
+	k  *key
+	pk *orm.Field
+}
+
+func (l *linkKey) ScanInt64(v pgtype.Int8) error { return l.k.ScanInt64(v) }
+func (l *linkKey) ScanUUID(v pgtype.UUID) error  { return l.k.ScanUUID(v) }
+func (l *linkKey) ScanText(v pgtype.Text) error  { return l.k.scanText(v, l.pk) }

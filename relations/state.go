@@ -12,18 +12,38 @@ import (
 // state begins every relation field (it is at offset 0 of ForeignKey[T],
 // OneToOne[T], Many[T] and ManyToMany[T]), so that code knowing only the
 // metadata, not T, can bind rows to their result set and fill what it loads.
+//
+// Rows of one result set may be read from many goroutines (a fan-out
+// handler), while a load fills them: loaded is read and written atomically,
+// and a loader writes the value before it sets loaded, so a reader that sees
+// loaded also sees the value. It is a plain uint32, not an atomic.Bool,
+// because atomic.Bool must not be copied and users copy rows.
 type state struct {
 	b      *binding
-	loaded bool
+	loaded uint32
 	// inGo marks a value a setter put there (Set, SetLoaded) rather than a
 	// load: Insert and Update refuse to drop what it holds.
 	inGo bool
 }
 
+func (s *state) isLoaded() bool { return atomic.LoadUint32(&s.loaded) != 0 }
+
+// markLoaded publishes the value written just before it.
+func (s *state) markLoaded() { atomic.StoreUint32(&s.loaded, 1) }
+
+func (s *state) markUnloaded() { atomic.StoreUint32(&s.loaded, 0) }
+
 // binding ties one relation field of every row of a result set to it.
 type binding struct {
 	src   *Source
 	field *orm.Field
+	// mu serialises the loads of this relation for the result set's rows:
+	// two goroutines reading one unloaded relation load it once, and a
+	// load never writes a row another load is writing.
+	mu sync.Mutex
+	// peersLoaded records (under mu) that a FetchPeers load ran for every
+	// row of the result set.
+	peersLoaded bool
 	// used records that some row's loaded relation was read, for the
 	// capture report's list of eager loads nobody used.
 	used atomic.Bool
@@ -68,7 +88,11 @@ type Source struct {
 	pathMulti bool // path crosses a multi-valued relation
 	root      string
 	bindings  []binding
-	mu        sync.Mutex // serialises FetchPeers loads of this result set
+
+	// byKey indexes rows by primary key, built on first need: a copy of a
+	// row (a DTO-style value copy) finds the row it was copied from.
+	byKeyOnce sync.Once
+	byKey     ptrIndex
 }
 
 // SourceOptions describe a result set for NewSource.
@@ -125,12 +149,15 @@ func (s *Source) Mode() orm.LoadMode { return s.mode }
 func fieldAt(row unsafe.Pointer, f *orm.Field) unsafe.Pointer { return unsafe.Add(row, f.Offset) }
 
 // Loaded reports whether relation f of the row at row is loaded.
-func Loaded(row unsafe.Pointer, f *orm.Field) bool { return (*state)(fieldAt(row, f)).loaded }
+func Loaded(row unsafe.Pointer, f *orm.Field) bool { return (*state)(fieldAt(row, f)).isLoaded() }
 
 // SetOne stores obj (nil for none) as the loaded value of to-one relation f.
+// For a relation with a key column, nil with a key that is not NULL means
+// the key's row is missing: Get reports it.
 func SetOne(row unsafe.Pointer, f *orm.Field, obj unsafe.Pointer) {
 	r := (*toOneRaw)(fieldAt(row, f))
-	r.obj, r.loaded = obj, true
+	r.obj = obj
+	r.markLoaded()
 }
 
 // One returns the loaded value of to-one relation f (nil when NULL or not loaded).
@@ -139,7 +166,23 @@ func One(row unsafe.Pointer, f *orm.Field) unsafe.Pointer { return (*toOneRaw)(f
 // SetMany stores items as the loaded value of to-many relation f.
 func SetMany(row unsafe.Pointer, f *orm.Field, items []unsafe.Pointer) {
 	r := (*toManyRaw)(fieldAt(row, f))
-	r.items, r.loaded = items, true
+	r.items = items
+	r.markLoaded()
+}
+
+// original returns the row of the result set with row's primary key, nil if
+// none: for a copy of a row, the row it was copied from.
+func (s *Source) original(row unsafe.Pointer) unsafe.Pointer {
+	pk := s.model.PK
+	s.byKeyOnce.Do(func() {
+		s.byKey = newPtrIndex(len(s.rows))
+		for _, r := range s.rows {
+			i, other := pkOf(r, pk)
+			s.byKey.put(i, other, r)
+		}
+	})
+	i, other := pkOf(row, pk)
+	return s.byKey.get(i, other)
 }
 
 // keyAt returns the key held by forward relation f of the row.
