@@ -106,7 +106,7 @@ func (e *eagerImpl) ReadSlice(ctx context.Context) (Result[[]Order], error) {
 }
 
 func (e *eagerImpl) Join(ctx context.Context) (Result[[]OrderCustomer], error) {
-	orders, err := e.orders().SelectRelated("customer").All(ctx) // 1 statement: INNER JOIN
+	orders, err := e.orders().SelectRelated("customer").All(ctx) // 1 statement: a LEFT JOIN
 	return eagerOrderCustomers(orders), err
 }
 

@@ -3,6 +3,7 @@ package relations_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	. "github.com/eagerorm/eager/internal/testdomain"
@@ -98,6 +99,29 @@ func TestDanglingForeignKey(t *testing.T) {
 		_, err = books[2].Author.Get(ctx)
 		assert.ErrorIs(t, err, orm.ErrNoRows, "Bob was filtered out of the prefetch: not nil, as Django raises DoesNotExist")
 	})
+}
+
+// SelectRelated's own joins are LEFT, so loading a relation never drops a
+// row; a join a filter needs keeps its kind.
+func TestSelectRelatedJoinKinds(t *testing.T) {
+	db := orm.New(nil) // compiles only
+	for _, tc := range []struct {
+		qs   queryset.QuerySet[Book]
+		want string
+	}{
+		{queryset.New[Book](db).SelectRelated("author"), `LEFT JOIN "author" ON`},
+		{queryset.New[Book](db).SelectRelated("publisher__country"), `LEFT JOIN "country" ON`},
+		{queryset.New[Book](db).Filter(queryset.Q{"author__name": "Ann"}).SelectRelated("author"), `INNER JOIN "author" ON`},
+		{queryset.New[Book](db).Filter(queryset.Q{"author__name": "Ann"}).SelectRelated("author__mentor"), `INNER JOIN "author" ON`},
+	} {
+		sql, _, err := tc.qs.SQL()
+		require.NoError(t, err)
+		assert.Contains(t, sql, tc.want)
+		assert.LessOrEqual(t, strings.Count(sql, `JOIN "author" ON`), 1, "one join per path: %s", sql)
+	}
+	sql, _, err := queryset.New[Book](db).Filter(queryset.Q{"author__name": "Ann"}).SelectRelated("author__mentor").SQL()
+	require.NoError(t, err)
+	assert.Contains(t, sql, `LEFT JOIN "author" AS "T1" ON`, "the hop only SelectRelated needs is LEFT")
 }
 
 func TestMissingRowErrorMessage(t *testing.T) {
