@@ -152,10 +152,11 @@ func (qs QuerySet[T]) Distinct() QuerySet[T] {
 }
 
 // SelectRelated loads to-one relations in the same statement, with JOINs:
-// "customer", or nested paths "rental__customer__address__city". INNER
-// JOIN where the relation cannot be missing, LEFT JOIN where it can (and
-// for everything after a LEFT JOIN). A path across a multi-valued relation
-// is an error naming PrefetchRelated.
+// "customer", or nested paths "rental__customer__address__city". Its joins
+// are LEFT JOINs, so loading a relation never drops a row (a key pointing
+// at no row is kept, and Get reports it); a join a filter already needs
+// stays INNER. A path across a multi-valued relation is an error naming
+// PrefetchRelated.
 func (qs QuerySet[T]) SelectRelated(paths ...string) QuerySet[T] {
 	q := qs.clone()
 	q.related = append(q.related, paths...)
@@ -206,7 +207,7 @@ func (qs QuerySet[T]) WithLoadMode(m orm.LoadMode) QuerySet[T] {
 }
 
 // IterChunk sets how many rows Iter reads, prefetches for and yields at a
-// time (default 100). The rows of one chunk are each other's peers.
+// time (default 1000). The rows of one chunk are each other's peers.
 func (qs QuerySet[T]) IterChunk(n int) QuerySet[T] {
 	q := qs.clone()
 	if n <= 0 {
