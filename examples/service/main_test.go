@@ -24,7 +24,16 @@ func TestOrdersHeaderAndWarning(t *testing.T) {
 	db := ormtest.NewDB(t)
 	require.NoError(t, shop.Setup(ctx, db, 500))
 	var logs bytes.Buffer
-	srv := httptest.NewServer(handler(db, slog.New(slog.NewTextHandler(&logs, nil))))
+	// The middleware logs when the handler returns, which can be after the
+	// client has read the whole response: the test waits for the handler
+	// before it reads the log (the handler's send happens after its log
+	// write, and the receive before the read).
+	h := handler(db, slog.New(slog.NewTextHandler(&logs, nil)))
+	done := make(chan struct{}, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() { done <- struct{}{} }()
+		h.ServeHTTP(w, r)
+	}))
 	defer srv.Close()
 
 	get := func(path string) (*http.Response, []orderJSON) {
@@ -33,6 +42,11 @@ func TestOrdersHeaderAndWarning(t *testing.T) {
 		defer res.Body.Close()
 		var body []orderJSON
 		require.NoError(t, json.NewDecoder(res.Body).Decode(&body))
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the handler did not return")
+		}
 		return res, body
 	}
 	res, naive := get("/orders")
