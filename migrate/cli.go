@@ -46,10 +46,11 @@ func Dir(dir string) Option { return func(c *config) { c.dir = dir } }
 // HistoryTable names the history table (DefaultHistoryTable otherwise).
 func HistoryTable(name string) Option { return func(c *config) { c.table = name } }
 
-// DSN is the database when no -dsn flag is given. Without it the database is
-// $EAGER_DATABASE_URL, else $DATABASE_URL, else the libpq variables (PGHOST,
-// PGPORT, PGUSER, PGPASSWORD, PGDATABASE) defaulting to
-// postgres://postgres@127.0.0.1:5432/test.
+// DSN is the database when no -dsn flag is given. Without either, the
+// database is $EAGER_DATABASE_URL, else $DATABASE_URL, else the one the
+// libpq variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, ...)
+// name; with none of those set, the commands that use a database fail
+// rather than guess.
 func DSN(dsn string) Option { return func(c *config) { c.dsn = dsn } }
 
 // LockTimeout bounds the wait for another runner's migration lock (15
@@ -96,6 +97,7 @@ commands:
 
 flags for the commands that use the database:
   -dsn URL            default $EAGER_DATABASE_URL, $DATABASE_URL or PG*
+                      (no default beyond those: without one, an error)
   -lock-timeout DUR   how long to wait for another runner (default 15m)
 `
 

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/eagerorm/eager/internal/pgserver"
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -223,12 +222,9 @@ func (c *command) runner(ctx context.Context) (r *Runner, close func(), err erro
 	if err != nil {
 		return nil, nil, err
 	}
-	dsn := c.dsnFlag
-	if dsn == "" {
-		dsn = c.cfg.dsn
-	}
-	if dsn == "" {
-		dsn = pgserver.ConfiguredDSN()
+	dsn, err := resolveDSN(c.dsnFlag, c.cfg.dsn)
+	if err != nil {
+		return nil, nil, err
 	}
 	// Naming the connections shows the runner in pg_stat_activity, and in
 	// the message of another runner waiting for its lock.
