@@ -25,6 +25,8 @@ type config struct {
 	table       string
 	dsn         string
 	lockTimeout time.Duration
+	ddlTimeout  time.Duration
+	ddlRetries  int
 }
 
 // Models are the models makemigrations compares with the migrations: values
@@ -56,6 +58,14 @@ func DSN(dsn string) Option { return func(c *config) { c.dsn = dsn } }
 // LockTimeout bounds the wait for another runner's migration lock (15
 // minutes by default; the -lock-timeout flag overrides it).
 func LockTimeout(d time.Duration) Option { return func(c *config) { c.lockTimeout = d } }
+
+// DDLLockTimeout bounds each migration statement's wait for a lock (see
+// Runner.DDLLockTimeout; the -ddl-lock-timeout flag overrides it).
+func DDLLockTimeout(d time.Duration) Option { return func(c *config) { c.ddlTimeout = d } }
+
+// DDLRetries is how many times a migration that gave up waiting for a lock
+// is tried again (see Runner.DDLRetries; the -ddl-retries flag overrides it).
+func DDLRetries(n int) Option { return func(c *config) { c.ddlRetries = n } }
 
 // Main is the whole main function of a migrations program:
 //
@@ -99,6 +109,10 @@ flags for the commands that use the database:
   -dsn URL            default $EAGER_DATABASE_URL, $DATABASE_URL or PG*
                       (no default beyond those: without one, an error)
   -lock-timeout DUR   how long to wait for another runner (default 15m)
+  -ddl-lock-timeout DUR
+                      how long a migration statement waits for a table lock
+                      before it gives up and is retried (default 5s; -1s: no limit)
+  -ddl-retries N      how many times to retry after such a timeout (default 5; -1: none)
 `
 
 // Run runs one command (makemigrations, sqlmigrate, migrate, status,

@@ -29,11 +29,15 @@ type command struct {
 	fake           bool
 	dsnFlag        string
 	lockTimeout    time.Duration
+	ddlTimeout     time.Duration
+	ddlRetries     int
 }
 
 func (c *command) dbFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.dsnFlag, "dsn", "", "PostgreSQL URL (default $EAGER_DATABASE_URL, $DATABASE_URL, PG*)")
 	fs.DurationVar(&c.lockTimeout, "lock-timeout", c.cfg.lockTimeout, "how long to wait for the migration lock")
+	fs.DurationVar(&c.ddlTimeout, "ddl-lock-timeout", c.cfg.ddlTimeout, "how long a statement waits for a table lock before a retry")
+	fs.IntVar(&c.ddlRetries, "ddl-retries", c.cfg.ddlRetries, "how many times to retry after a lock timeout")
 }
 
 func (c *command) set() (*Set, error) {
@@ -236,7 +240,8 @@ func (c *command) runner(ctx context.Context) (r *Runner, close func(), err erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("migrate: %w", err)
 	}
-	return &Runner{DB: db, Set: set, Table: c.cfg.table, LockTimeout: c.lockTimeout, Log: c.stdout}, db.Close, nil
+	return &Runner{DB: db, Set: set, Table: c.cfg.table, LockTimeout: c.lockTimeout,
+		DDLLockTimeout: c.ddlTimeout, DDLRetries: c.ddlRetries, Log: c.stdout}, db.Close, nil
 }
 
 func (c *command) migrate(ctx context.Context, pos []string) error {

@@ -31,7 +31,10 @@
 // The runner (Runner, or the migrate command) applies each migration in one
 // transaction, or, when it holds something PostgreSQL cannot run in one (an
 // index built concurrently, an enum value added then used), outside one,
-// one statement per Exec. It records name, checksum, status, time and
+// one statement per Exec, with lock_timeout bounding each statement's wait
+// for a table lock and a bounded retry with backoff after a timeout
+// (Runner.DDLLockTimeout, DDLRetries). RunSQL may not hold transaction
+// control (BEGIN, COMMIT, ...). It records name, checksum, status, time and
 // duration in eager_migrations. Concurrent runners exclude each other with an
 // advisory lock taken by polling pg_try_advisory_lock, never the blocking
 // pg_advisory_lock, whose waiters stall CREATE INDEX CONCURRENTLY; the lock

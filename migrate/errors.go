@@ -48,7 +48,11 @@ type MigrationError struct {
 	// Transactional is false when the migration ran outside a transaction:
 	// the statements before the failing one stay applied.
 	Transactional bool
-	Err           error
+	// Attempts is how many times the migration (in a transaction) or the
+	// statement (outside one) was tried: more than 1 after it gave up
+	// waiting for a lock and was retried.
+	Attempts int
+	Err      error
 }
 
 func (e *MigrationError) Error() string {
@@ -60,7 +64,15 @@ func (e *MigrationError) Error() string {
 	if !e.Transactional {
 		effect = "it ran outside a transaction: the statements before this one stay applied"
 	}
-	return fmt.Sprintf("migrate: %s %s failed (%s) at statement %d: %s: %v", what, e.Name, effect, e.Index, e.Statement, e.Err)
+	msg := fmt.Sprintf("migrate: %s %s failed (%s) at statement %d: %s: %v", what, e.Name, effect, e.Index, e.Statement, e.Err)
+	if lockNotAvailable(e.Err) {
+		if e.Attempts > 1 {
+			msg += fmt.Sprintf(" (tried %d times)", e.Attempts)
+		}
+		msg += ": another session holds a lock on what the statement changes (look for a long transaction in pg_stat_activity); " +
+			"run it again when that is over, or wait longer with Runner.DDLLockTimeout / DDLRetries (-ddl-lock-timeout, -ddl-retries)"
+	}
+	return msg
 }
 
 // Unwrap returns the database error (a *pgconn.PgError, or an

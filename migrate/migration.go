@@ -64,6 +64,10 @@ type compiled struct {
 	before   *State // the state the migration is applied to
 	forward  []string
 	backward []string
+	// In a migration that runs outside a transaction, which statements may
+	// still run in a short transaction of their own under lock_timeout
+	// (parallel to forward and backward).
+	forwardGuard, backwardGuard []bool
 	// backErr is why the migration cannot be rolled back (an irreversible
 	// RunSQL); rollback reports it before running anything.
 	backErr  error
@@ -116,6 +120,7 @@ func (s *Set) replay(c *compiled) error {
 	c.before = s.state.Clone()
 	lint := newLinter(c.Migration)
 	var back [][]string
+	var backGuard [][]bool
 	var canon strings.Builder
 	canon.WriteString("eager-migrate/1\n")
 	for i, op := range c.Operations {
@@ -128,11 +133,13 @@ func (s *Set) replay(c *compiled) error {
 			c.backErr = fmt.Errorf("operation %d, %s: %w", i+1, op.Describe(), err)
 		}
 		back = append(back, b)
+		backGuard = append(backGuard, guards(op, b))
 		if err := op.apply(s.state); err != nil {
 			return fmt.Errorf("migrate: migration %s: operation %d, %s: %w", c.Name, i+1, op.Describe(), err)
 		}
 		fwd := op.forward()
 		c.forward = append(c.forward, fwd...)
+		c.forwardGuard = append(c.forwardGuard, guards(op, fwd)...)
 		if why := op.noTx(); why != "" && c.noTx == "" {
 			c.noTx = why
 		}
@@ -140,6 +147,7 @@ func (s *Set) replay(c *compiled) error {
 	}
 	for i := len(back) - 1; i >= 0; i-- {
 		c.backward = append(c.backward, back[i]...)
+		c.backwardGuard = append(c.backwardGuard, backGuard[i]...)
 	}
 	if c.noTx != "" {
 		canon.WriteString("-- outside a transaction\n")

@@ -27,6 +27,20 @@ type Runner struct {
 	Table string
 	// LockTimeout bounds the wait for the migration lock; 15 minutes when 0.
 	LockTimeout time.Duration
+	// DDLLockTimeout bounds how long a migration statement waits for a lock
+	// on what it changes (PostgreSQL's lock_timeout, set for the migration's
+	// transaction): DefaultDDLLockTimeout when 0, no bound when negative. A
+	// statement waiting for an ACCESS EXCLUSIVE lock queues every later
+	// reader of the table behind it, so it had better give up and retry.
+	DDLLockTimeout time.Duration
+	// DDLRetries is how many more times a migration (or, outside a
+	// transaction, a statement) that gave up waiting for a lock is tried:
+	// DefaultDDLRetries when 0, none when negative.
+	DDLRetries int
+	// DDLRetryWait is the pause before the first retry; each later one
+	// doubles it, up to 30 seconds, plus some jitter. DefaultDDLRetryWait
+	// when 0.
+	DDLRetryWait time.Duration
 	// Log receives one line per migration applied or rolled back; nil
 	// discards them.
 	Log io.Writer
@@ -187,20 +201,9 @@ func (r *Runner) migrate(ctx context.Context, target string, fake bool) ([]strin
 func (r *Runner) apply(ctx context.Context, s *session, c *compiled) error {
 	r.logf("  Applying %s...", c.Name)
 	start := time.Now()
-	var err error
-	if c.noTx == "" {
-		err = r.DB.RunInTx(ctx, func(ctx context.Context, tx *orm.DB) error {
-			if err := execAll(ctx, tx, c, c.forward, false); err != nil {
-				return err
-			}
-			return s.hist.record(ctx, tx, c.Name, c.checksum, StatusApplied, time.Since(start), "")
-		})
-	} else {
-		err = execAll(ctx, r.DB, c, c.forward, false)
-		if err == nil {
-			err = s.hist.record(ctx, r.DB, c.Name, c.checksum, StatusApplied, time.Since(start), "")
-		}
-	}
+	err := r.run(ctx, c, false, func(ctx context.Context, db *orm.DB) error {
+		return s.hist.record(ctx, db, c.Name, c.checksum, StatusApplied, time.Since(start), "")
+	})
 	if err != nil {
 		r.logf(" FAILED\n")
 		// The failure is recorded outside the (rolled back) transaction, and
@@ -215,17 +218,62 @@ func (r *Runner) apply(ctx context.Context, s *session, c *compiled) error {
 	return nil
 }
 
-// execAll sends the statements one per Exec: outside a transaction each
-// commits on its own (as CREATE INDEX CONCURRENTLY requires), and an error
-// names its statement.
-func execAll(ctx context.Context, db *orm.DB, c *compiled, stmts []string, backward bool) error {
+// run sends one direction of a migration, then calls finish (which
+// updates the history) in the same transaction when there is one.
+//
+// In a transaction, lock_timeout bounds every statement's lock wait, and a
+// migration that gave up waiting is rolled back and tried again. Outside
+// one, the statements are sent one per Exec, each committing on its own
+// (as CREATE INDEX CONCURRENTLY requires); those that could run in a
+// transaction get a short one of their own, for lock_timeout, and are
+// retried alone. The others (CONCURRENTLY, VACUUM, a RunSQL marked
+// NoTransaction) run bare: they take no lock that blocks readers and
+// writers, or their author chose to run them as they are.
+func (r *Runner) run(ctx context.Context, c *compiled, backward bool, finish func(ctx context.Context, db *orm.DB) error) error {
+	stmts, guard := c.forward, c.forwardGuard
+	if backward {
+		stmts, guard = c.backward, c.backwardGuard
+	}
+	if c.noTx == "" {
+		attempts, err := r.withRetries(ctx, func() error {
+			return r.DB.RunInTx(ctx, func(ctx context.Context, tx *orm.DB) error {
+				if err := r.setLockTimeout(ctx, tx); err != nil {
+					return err
+				}
+				for i, st := range stmts {
+					if _, err := tx.Exec(ctx, st); err != nil {
+						return &MigrationError{Name: c.Name, Backward: backward, Statement: st, Index: i + 1, Transactional: true, Err: err}
+					}
+				}
+				return finish(ctx, tx)
+			})
+		})
+		var me *MigrationError
+		if errors.As(err, &me) {
+			me.Attempts = attempts
+		}
+		return err
+	}
 	for i, st := range stmts {
-		if _, err := db.Exec(ctx, st); err != nil {
-			return &MigrationError{Name: c.Name, Backward: backward, Statement: st, Index: i + 1,
-				Transactional: c.noTx == "", Err: err}
+		attempts, err := 1, error(nil)
+		if guard[i] {
+			attempts, err = r.withRetries(ctx, func() error {
+				return r.DB.RunInTx(ctx, func(ctx context.Context, tx *orm.DB) error {
+					if err := r.setLockTimeout(ctx, tx); err != nil {
+						return err
+					}
+					_, err := tx.Exec(ctx, st)
+					return err
+				})
+			})
+		} else {
+			_, err = r.DB.Exec(ctx, st)
+		}
+		if err != nil {
+			return &MigrationError{Name: c.Name, Backward: backward, Statement: st, Index: i + 1, Attempts: attempts, Err: err}
 		}
 	}
-	return nil
+	return finish(ctx, r.DB)
 }
 
 // Rollback unapplies, newest first, every applied migration after target, so
@@ -321,20 +369,9 @@ func nameNumber(name string) (int, bool) {
 func (r *Runner) unapply(ctx context.Context, s *session, c *compiled) error {
 	r.logf("  Rolling back %s...", c.Name)
 	start := time.Now()
-	var err error
-	if c.noTx == "" {
-		err = r.DB.RunInTx(ctx, func(ctx context.Context, tx *orm.DB) error {
-			if err := execAll(ctx, tx, c, c.backward, true); err != nil {
-				return err
-			}
-			return s.hist.remove(ctx, tx, c.Name)
-		})
-	} else {
-		err = execAll(ctx, r.DB, c, c.backward, true)
-		if err == nil {
-			err = s.hist.remove(ctx, r.DB, c.Name)
-		}
-	}
+	err := r.run(ctx, c, true, func(ctx context.Context, db *orm.DB) error {
+		return s.hist.remove(ctx, db, c.Name)
+	})
 	if err != nil {
 		r.logf(" FAILED\n")
 		return err

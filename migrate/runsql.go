@@ -44,6 +44,15 @@ func (op RunSQL) apply(s *State) error {
 	if strings.TrimSpace(op.Forward) == "" {
 		return fmt.Errorf("RunSQL without Forward SQL (use migrate.Noop for none)")
 	}
+	for _, part := range []struct{ name, sql string }{{"Forward", op.Forward}, {"Backward", op.Backward}} {
+		for i, stmt := range SplitSQL(part.sql) {
+			if word := txControl(stmt); word != "" {
+				return fmt.Errorf("%s statement %d is %s: the runner manages transactions, and this would break the migration's atomicity "+
+					"(it runs in one transaction, rolled back on failure; with NoTransaction each statement commits on its own, possibly on another pooled connection): "+
+					"remove it, or split the work into separate migrations", part.name, i+1, word)
+			}
+		}
+	}
 	for i, st := range op.State {
 		if st == nil {
 			return fmt.Errorf("RunSQL State[%d] is nil", i)
@@ -91,6 +100,20 @@ var noTxPatterns = []struct {
 	{regexp.MustCompile(`^(VACUUM|CREATE DATABASE|DROP DATABASE|ALTER SYSTEM|CREATE TABLESPACE|DROP TABLESPACE|CLUSTER)\b`), "%s cannot run in a transaction"},
 	{regexp.MustCompile(`^(ALTER TABLE .* DETACH PARTITION .* CONCURRENTLY)\b`), "%s cannot run in a transaction"},
 }
+
+// txControl matches the statements that begin, end or partly undo a
+// transaction. Inside the migration's transaction, COMMIT would commit half
+// of it (and the failure of a later statement could not roll that back),
+// ROLLBACK TO SAVEPOINT would silently undo part of it; outside one, each
+// Exec may reach another pooled connection, so BEGIN ... COMMIT would not
+// group anything.
+var txControl = func() func(string) string {
+	re := regexp.MustCompile(`^(BEGIN|START TRANSACTION|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|PREPARE TRANSACTION)\b`)
+	return func(stmt string) string {
+		norm := strings.ToUpper(strings.Join(strings.Fields(stripComments(stmt)), " "))
+		return re.FindString(norm)
+	}
+}()
 
 func noTxStatement(stmt string) string {
 	norm := strings.ToUpper(strings.Join(strings.Fields(stripComments(stmt)), " "))
