@@ -38,7 +38,10 @@
 // duration in eager_migrations. Concurrent runners exclude each other with an
 // advisory lock taken by polling pg_try_advisory_lock, never the blocking
 // pg_advisory_lock, whose waiters stall CREATE INDEX CONCURRENTLY; the lock
-// and the history table belong to the current schema. A standby is refused.
+// and the history table belong to the current schema. The lock records the
+// server process that holds it and is checked before each migration, so a
+// transaction pooler (which shares server sessions between clients) is
+// refused loudly: migrate over a direct connection. A standby is refused.
 //
 // The user guide, with a full session, is docs/migrations.md.
 package migrate

@@ -21,6 +21,16 @@ var ErrLockTimeout = errors.New("migrate: timed out waiting for the migration lo
 // rather than retry.
 var ErrStandby = errors.New("migrate: the server is a standby (pg_is_in_recovery() is true): run migrations against the primary")
 
+// ErrSharedSession is returned (wrapped, with the server process ids) when
+// the migration lock's session is not the runner's alone: the lock was
+// already held by the very server session the runner reached, or the
+// runner's lock connection reached another server session after taking it.
+// Both happen through a transaction pooler (PgBouncer in transaction or
+// statement mode), which hands each statement to whichever server session
+// is free: a session-level advisory lock then protects nothing, and two
+// runners could apply migrations at once.
+var ErrSharedSession = errors.New("migrate: the migration lock's server session is shared with other clients (a transaction pooler such as PgBouncer?): migrate over a direct connection to PostgreSQL")
+
 // lockKey is the advisory lock of one history table: runners on the same
 // schema exclude each other, runners on different schemas (tests in
 // parallel, several apps in one database) do not.
@@ -36,7 +46,24 @@ type migrationLock struct {
 	conn  *pgx.Conn // the dedicated connection, when the lock has its own
 	key   int64
 	owned bool
+	pid   int32 // the server process (pg_backend_pid()) holding the lock
 }
+
+// tryLockSQL tries the lock and says, in one statement (so on one server
+// session, even through a pooler), which session it ran on and whether
+// that session held the lock already. pg_try_advisory_lock succeeds again
+// in a session that holds the lock (the locks stack), so without the check
+// a second runner sharing the first one's session would "get" it too. A
+// session that already holds it does not take it again.
+const tryLockSQL = `WITH mine AS MATERIALIZED (
+	SELECT pg_backend_pid() AS pid, EXISTS (` + heldSQL + `) AS already)
+SELECT pid, already, CASE WHEN already THEN false ELSE pg_try_advisory_lock($1) END FROM mine`
+
+// heldSQL: does the current session hold the lock $1? A bigint advisory key
+// is stored as classid (its high half) and objid (its low half), with
+// objsubid 1.
+const heldSQL = `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
+		AND classid::bigint = ($1::bigint >> 32) & 4294967295 AND objid::bigint = $1::bigint & 4294967295 AND objsubid = 1`
 
 // acquireLock takes the migration lock by polling pg_try_advisory_lock until
 // it succeeds, the timeout passes or ctx ends.
@@ -60,13 +87,18 @@ func (r *Runner) acquireLock(ctx context.Context, key int64) (*migrationLock, er
 	wait := 20 * time.Millisecond
 	announced := false
 	for {
-		var got bool
-		if err := l.db.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&got); err != nil {
+		var got, already bool
+		var pid int32
+		if err := l.db.QueryRow(ctx, tryLockSQL, key).Scan(&pid, &already, &got); err != nil {
 			l.close()
 			return nil, fmt.Errorf("migrate: taking the migration lock: %w", err)
 		}
+		if already {
+			l.close()
+			return nil, fmt.Errorf("%w (the lock was already held by server process %d, the very session this runner reached, before it took the lock)", ErrSharedSession, pid)
+		}
 		if got {
-			l.owned = true
+			l.owned, l.pid = true, pid
 			return l, nil
 		}
 		if !announced {
@@ -138,17 +170,43 @@ func (r *Runner) lockHolder(ctx context.Context, db *orm.DB, key int64) string {
 	return s
 }
 
+// check makes sure, before each migration, that the lock's connection
+// still reaches the server session that took the lock, and that the lock
+// is still held there.
+func (l *migrationLock) check(ctx context.Context, next string) error {
+	var pid int32
+	var held bool
+	if err := l.db.QueryRow(ctx, "SELECT pg_backend_pid(), EXISTS ("+heldSQL+")", l.key).Scan(&pid, &held); err != nil {
+		return fmt.Errorf("migrate: checking the migration lock before %s: %w", next, err)
+	}
+	if pid != l.pid {
+		return fmt.Errorf("%w (the lock was taken in server process %d, but the runner's lock connection now reaches process %d; stopped before %s)", ErrSharedSession, l.pid, pid, next)
+	}
+	if !held {
+		return fmt.Errorf("migrate: the migration lock is no longer held by server process %d (released by someone else?); stopped before %s", pid, next)
+	}
+	return nil
+}
+
 // release unlocks and closes the lock's connection. It runs even when ctx
 // is cancelled: a lock left behind on a pooled connection would block every
-// later deploy until that connection closes.
+// later deploy until that connection closes. It unlocks only in the
+// session that took the lock: elsewhere the unlock would do nothing.
 func (l *migrationLock) release(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	var err error
 	if l.owned {
-		var ok bool
-		if err = l.db.QueryRow(ctx, "SELECT pg_advisory_unlock($1)", l.key).Scan(&ok); err == nil && !ok {
-			err = errors.New("migrate: the migration lock was not held at release (connection reset?)")
+		var pid int32
+		var ok *bool // NULL: not unlocked, because this is another session
+		err = l.db.QueryRow(ctx, "SELECT pg_backend_pid(), CASE WHEN pg_backend_pid() = $2 THEN pg_advisory_unlock($1) END", l.key, l.pid).Scan(&pid, &ok)
+		switch {
+		case err != nil:
+			err = fmt.Errorf("migrate: releasing the migration lock: %w", err)
+		case ok == nil:
+			err = fmt.Errorf("%w (the lock was taken in server process %d, but at release the runner's lock connection reaches process %d: the lock stays held until process %d's session ends)", ErrSharedSession, l.pid, pid, l.pid)
+		case !*ok:
+			err = fmt.Errorf("migrate: the migration lock was not held at release by server process %d (connection reset?)", pid)
 		}
 	}
 	l.close()

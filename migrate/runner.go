@@ -63,6 +63,7 @@ func (r *Runner) logf(format string, args ...any) {
 type session struct {
 	hist history
 	key  int64
+	lock *migrationLock // while the lock is held
 }
 
 // open checks the server and finds the schema the migrations run in. A
@@ -103,9 +104,10 @@ func (r *Runner) locked(ctx context.Context, fn func(s *session, rows map[string
 	if err != nil {
 		return err
 	}
+	s.lock = l
 	defer func() {
-		if rerr := l.release(ctx); rerr != nil && err == nil {
-			err = rerr
+		if rerr := l.release(ctx); rerr != nil {
+			err = errors.Join(err, rerr)
 		}
 	}()
 	if err := s.hist.create(ctx, r.DB); err != nil {
@@ -183,6 +185,9 @@ func (r *Runner) migrate(ctx context.Context, target string, fake bool) ([]strin
 			r.logf("Schema %s: %s %s\n", s.hist.schema, map[bool]string{false: "applying", true: "faking"}[fake], plural(len(todo), "migration"))
 		}
 		for _, c := range todo {
+			if err := s.lock.check(ctx, c.Name); err != nil {
+				return err
+			}
 			if fake {
 				if err := s.hist.record(ctx, r.DB, c.Name, c.checksum, StatusApplied, 0, ""); err != nil {
 					return err
@@ -308,6 +313,9 @@ func (r *Runner) rollback(ctx context.Context, target string, fake bool) ([]stri
 			r.logf("Schema %s: rolling back %s\n", s.hist.schema, plural(len(todo), "migration"))
 		}
 		for _, c := range todo {
+			if err := s.lock.check(ctx, c.Name); err != nil {
+				return err
+			}
 			if fake {
 				if err := s.hist.remove(ctx, r.DB, c.Name); err != nil {
 					return err
