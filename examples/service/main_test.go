@@ -62,6 +62,43 @@ func TestOrdersHeaderAndWarning(t *testing.T) {
 	assert.Empty(t, logs.String())
 }
 
+// TestCustomersStream: the Iter + PrefetchRelated endpoint streams every
+// customer with its orders' count and total. The count header holds the
+// statements completed before the first byte: the first chunk's prefetch
+// (the stream's own SELECT completes when the stream ends).
+func TestCustomersStream(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db := orm.New(pgtest.New(t).Pool)
+	require.NoError(t, shop.Setup(ctx, db, 500))
+	var logs bytes.Buffer
+	h := handler(db, slog.New(slog.NewTextHandler(&logs, nil)))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/customers/stream", nil).WithContext(ctx))
+	require.Equal(t, 200, rec.Code, rec.Body.String())
+	assert.Equal(t, "application/x-ndjson", rec.Header().Get("Content-Type"))
+	assert.Equal(t, "1", rec.Header().Get("X-Query-Count"))
+	dec := json.NewDecoder(rec.Body)
+	var got []customerJSON
+	for dec.More() {
+		var c customerJSON
+		require.NoError(t, dec.Decode(&c))
+		got = append(got, c)
+	}
+	require.Len(t, got, 100)
+	orders, total := 0, 0.0
+	for i, c := range got {
+		require.Equal(t, int64(i+1), c.ID, "in id order")
+		orders += c.Orders
+		total += c.Total
+	}
+	assert.Equal(t, 500, orders)
+	var want float64
+	require.NoError(t, db.QueryRow(ctx, "SELECT sum(total)::float8 FROM orders").Scan(&want))
+	assert.InDelta(t, want, total, 0.001)
+	assert.NotContains(t, logs.String(), "level=ERROR")
+}
+
 func TestGracefulShutdown(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
