@@ -69,7 +69,7 @@ func TestOrdersHeaderAndWarning(t *testing.T) {
 func TestCustomersStream(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	db := orm.New(pgtest.New(t).Pool)
+	db := ormtest.NewDB(t)
 	require.NoError(t, shop.Setup(ctx, db, 500))
 	var logs bytes.Buffer
 	h := handler(db, slog.New(slog.NewTextHandler(&logs, nil)))
