@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -187,7 +188,7 @@ func TestLoad(t *testing.T) {
 	fmt.Fprintf(&b, "pool: %d connections acquired, %d returned, %d still out; %d open of max %d; %d acquires waited, %d cancelled while waiting\n",
 		stat.AcquireCount(), stat.AcquireCount()-int64(stat.AcquiredConns()), stat.AcquiredConns(), stat.TotalConns(), stat.MaxConns(),
 		stat.EmptyAcquireCount(), stat.CanceledAcquireCount())
-	fmt.Fprintf(&b, "log: %d N+1 warnings, %d errors\n", logs.count("level=WARN"), logs.count("level=ERROR"))
+	fmt.Fprintf(&b, "log: %d N+1 warnings (%s), %d errors\n", logs.count("level=WARN"), logs.warnings(), logs.count("level=ERROR"))
 	fmt.Fprintf(&b, "memory (heap after GC / RSS): before %s", before)
 	for i, m := range during {
 		fmt.Fprintf(&b, ", at %v %s", (time.Duration(i+1) * cfg.duration / 3).Round(time.Second), m)
@@ -329,11 +330,13 @@ func snapshot() memory {
 	return m
 }
 
-// levelCounter is the service's log: it keeps only the level of each
-// warning and error line.
+// levelCounter is the service's log: it keeps the level of each warning
+// and error line, and the route and site of each N+1 warning.
 type levelCounter struct {
-	mu    sync.Mutex
-	lines []string
+	mu     sync.Mutex
+	lines  []string
+	where  map[string]int
+	fields *regexp.Regexp
 }
 
 func (l *levelCounter) Write(p []byte) (int, error) {
@@ -343,6 +346,13 @@ func (l *levelCounter) Write(p []byte) (int, error) {
 		if bytes.Contains(p, []byte(level)) {
 			l.lines = append(l.lines, level)
 		}
+	}
+	if bytes.Contains(p, []byte(`msg="N+1 queries"`)) {
+		if l.where == nil {
+			l.where = map[string]int{}
+			l.fields = regexp.MustCompile(`(?:site|route)=(?:"[^"]*"|\S+)`)
+		}
+		l.where[strings.Join(l.fields.FindAllString(string(p), -1), " ")]++
 	}
 	return len(p), nil
 }
@@ -357,6 +367,18 @@ func (l *levelCounter) count(level string) int {
 		}
 	}
 	return n
+}
+
+// warnings lists the N+1 warnings by site and route.
+func (l *levelCounter) warnings() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for w, n := range l.where {
+		out = append(out, fmt.Sprintf("%d x %s", n, w))
+	}
+	slices.Sort(out)
+	return strings.Join(out, "; ")
 }
 
 func envDuration(t *testing.T, name string, def time.Duration) time.Duration {
