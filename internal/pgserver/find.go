@@ -46,7 +46,7 @@ func findBinaries(pathList, root string) (string, error) {
 			}
 		}
 	}
-	return "", fmt.Errorf("PostgreSQL's server programs (initdb and postgres) are neither in PATH nor in %s: %s; or set EAGER_DATABASE_URL to a server that runs",
+	return "", fmt.Errorf("initdb not found (PostgreSQL's server programs, initdb and postgres, are neither in PATH nor in %s): %s; or set EAGER_DATABASE_URL to a server that runs",
 		strings.Join(searchGlobs, ", "), installHint())
 }
 

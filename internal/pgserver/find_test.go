@@ -25,7 +25,8 @@ func fakeServer(t *testing.T, dir string, names ...string) {
 func TestFindBinaries(t *testing.T) {
 	root := t.TempDir()
 	_, err := findBinaries("", root)
-	if err == nil || !strings.Contains(err.Error(), "neither in PATH nor in /usr/lib/postgresql/*/bin") ||
+	if err == nil || !strings.Contains(err.Error(), "initdb not found (") ||
+		!strings.Contains(err.Error(), "neither in PATH nor in /usr/lib/postgresql/*/bin") ||
 		!strings.Contains(err.Error(), "/opt/homebrew/opt/postgresql@*/bin") ||
 		!strings.Contains(err.Error(), "/Applications/Postgres.app/Contents/Versions/*/bin") ||
 		!strings.Contains(err.Error(), "install") || !strings.Contains(err.Error(), "EAGER_DATABASE_URL") {
