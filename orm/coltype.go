@@ -2,6 +2,7 @@ package orm
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -53,6 +54,7 @@ var (
 	timeType    = reflect.TypeFor[time.Time]()
 	rawJSONType = reflect.TypeFor[json.RawMessage]()
 	scannerType = reflect.TypeFor[sql.Scanner]()
+	valuerType  = reflect.TypeFor[driver.Valuer]()
 )
 
 // nullWrappers maps the database/sql and pgtype nullable types to how their
@@ -101,6 +103,10 @@ func classify(t reflect.Type, override string) (columnType, error) {
 	if override != "" {
 		ct.sqlType = override
 		switch sqlKind := kindOfSQLType(override); {
+		case t.Implements(valuerType) && t.PkgPath() != "github.com/jackc/pgx/v5/pgtype":
+			// A type that encodes itself (a Money whose Value is "19.99") is
+			// what its declared column holds, whatever its Go kind.
+			ct.kind = sqlKind
 		case ct.kind == KindString && (sqlKind == KindNumeric || sqlKind == KindUUID || sqlKind == KindDate || sqlKind == KindTime):
 			ct.kind = sqlKind // the string path for numeric, uuid, date
 		case ct.kind == KindTime && sqlKind == KindDate:

@@ -348,10 +348,7 @@ func havingExpr(m *orm.Model, n Node, aggs map[string]aggSQL, negated bool) (exp
 			parts = append(parts, e)
 			continue
 		}
-		alias, lookup, _ := strings.Cut(it.key, "__")
-		if lookup == "" {
-			lookup = "exact"
-		}
+		alias, lookup := havingKey(it.key, aggs)
 		a, ok := aggs[alias]
 		if !ok {
 			names := make([]string, 0, len(aggs))
@@ -396,6 +393,10 @@ func havingExpr(m *orm.Model, n Node, aggs map[string]aggSQL, negated bool) (exp
 			if err != nil {
 				return expr{}, err
 			}
+			if lo == nil || hi == nil {
+				e = falseExpr // BETWEEN NULL matches nothing
+				break
+			}
 			e = expr{sql: a.sql + " BETWEEN ? AND ?", args: append(append([]any(nil), a.args...), lo, hi)}
 		default:
 			return expr{}, &orm.FieldError{Model: m.Name, Field: it.key,
@@ -407,6 +408,27 @@ func havingExpr(m *orm.Model, n Node, aggs map[string]aggSQL, negated bool) (exp
 		parts = append(parts, e)
 	}
 	return andExprs(parts), nil
+}
+
+// havingKey splits a Having key into an aggregate alias and a lookup. An
+// alias may itself hold "__" (the default "price__max"), so the longest alias
+// the key starts with wins: "price__max__gte" is price__max, gte.
+func havingKey(key string, aggs map[string]aggSQL) (alias, lookup string) {
+	if _, ok := aggs[key]; ok {
+		return key, "exact"
+	}
+	for a := range aggs {
+		if rest, ok := strings.CutPrefix(key, a+"__"); ok && len(a) > len(alias) && !strings.Contains(rest, "__") {
+			alias, lookup = a, rest
+		}
+	}
+	if alias == "" {
+		alias, lookup, _ = strings.Cut(key, "__")
+	}
+	if lookup == "" {
+		lookup = "exact"
+	}
+	return alias, lookup
 }
 
 func sorted(s []string) []string {

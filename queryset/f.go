@@ -1,5 +1,12 @@
 package queryset
 
+import (
+	"time"
+
+	"github.com/eagerorm/eager/orm"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
 // Expr is a column reference with optional arithmetic, used as a filter
 // value (Q{"total__gt": F("discount")}) or in Update
 // (map[string]any{"total": F("total").Mul(1.1)}).
@@ -28,4 +35,33 @@ func (e Expr) Div(v any) Expr { return e.bin("/", v) }
 func (e Expr) bin(op string, v any) Expr {
 	l := e
 	return Expr{op: op, left: &l, right: v}
+}
+
+// operand converts a plain value of F() arithmetic to the type of the column
+// it is combined with (the expression's leftmost field), through the same
+// conversion as every other value: PostgreSQL infers the parameter's type
+// from that column, so a value that does not fit it (1.5 for an integer
+// column) is refused here instead of failing on the server. A timestamp or
+// date column takes an interval (time.Duration), a date also whole days.
+func (s *scope) operand(fx Expr, v any) (any, error) {
+	left := fx
+	for left.op != "" && left.left != nil {
+		left = *left.left
+	}
+	p, err := resolvePath(s.model, left.field, false)
+	if err != nil {
+		return nil, err
+	}
+	kind := kindOf(p)
+	if kind == orm.KindTime || kind == orm.KindDate {
+		switch v.(type) {
+		case time.Duration, pgtype.Interval:
+			kind = orm.KindInterval
+		case int, int8, int16, int32, int64:
+			if kind == orm.KindDate {
+				kind = orm.KindInt
+			}
+		}
+	}
+	return convertValue(s.model, p, kind, v)
 }

@@ -114,6 +114,9 @@ func (s *scope) leaf(p path, value any, cx cctx) (expr, error) {
 		if err != nil {
 			return expr{}, err
 		}
+		if lo == nil || hi == nil { // BETWEEN NULL matches nothing, as in Django
+			return s.guard(falseExpr, col, nullable, cx), nil
+		}
 		e = expr{sql: lhs + " BETWEEN ? AND ?", args: []any{lo, hi}}
 	default:
 		return expr{}, badLookup(m, p, p.lookup)
@@ -154,6 +157,9 @@ func escapeLike(s string) string {
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 func stringValue(m *orm.Model, p path, v any) (string, error) {
+	if dv, _, err := driverValue(v); err == nil && dv != nil {
+		v = dv // a Valuer's text is what the server compares
+	}
 	rv := reflect.ValueOf(v)
 	if v == nil || rv.Kind() != reflect.String {
 		return "", &orm.FieldError{Model: m.Name, Field: p.key, Value: v,
@@ -206,6 +212,9 @@ func typedSlice(kind orm.ColumnKind, vals []any) any {
 	case orm.KindBool:
 		return anyslice.Typed[bool](vals)
 	case orm.KindTime, orm.KindDate:
+		if s, ok := timeArrayText(kind, vals); ok {
+			return s
+		}
 		return anyslice.Typed[time.Time](vals)
 	case orm.KindUUID:
 		if ids, ok := anyslice.Typed[[16]byte](vals).([][16]byte); ok {
@@ -239,10 +248,7 @@ func rangeValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, any, err
 	if err != nil {
 		return nil, nil, err
 	}
-	if lo == nil || hi == nil {
-		return nil, nil, &orm.FieldError{Model: m.Name, Field: p.key, Value: v, Msg: "range bounds cannot be nil"}
-	}
-	return lo, hi, nil
+	return lo, hi, nil // a nil bound: the caller matches nothing
 }
 
 // yearBounds compiles year / year__gt... as a range on the column itself, so
@@ -348,7 +354,11 @@ func (s *scope) compileF(fx Expr, needLeft bool) (expr, []string, error) {
 			return expr{}, nil, err
 		}
 	} else {
-		r = expr{sql: "?", args: []any{fx.right}}
+		v, err := s.operand(fx, fx.right)
+		if err != nil {
+			return expr{}, nil, err
+		}
+		r = expr{sql: "?", args: []any{v}}
 	}
 	return expr{sql: "(" + l.sql + " " + fx.op + " " + r.sql + ")", args: append(l.args, r.args...)}, append(ln, rn...), nil
 }

@@ -1,14 +1,17 @@
 package queryset
 
 import (
+	"database/sql/driver"
 	"fmt"
 	"math"
 	"math/big"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 	"unsafe"
 
+	sq "github.com/Masterminds/squirrel"
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -17,9 +20,17 @@ import (
 // field's, or the target primary key's for a relation) and converts it where
 // that loses nothing. A model object stands for its primary key. It returns a
 // *orm.FieldError naming the model, the key and the value otherwise.
+//
+// v is read as pgx reads a statement argument, so that a filter or an update
+// sends what Insert (which hands the field to pgx) writes: a type pgx has no
+// codec for but that implements driver.Valuer is what its Value method
+// returns (a Money whose Value is "19.99" is 19.99, not its int64 1999);
+// then pgtype's types and value interfaces (pgtype.Int8, a type with
+// Int64Value...); only then the Go kind (a named string is a string).
 func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error) {
+	orig := v
 	fail := func(format string, args ...any) error {
-		return &orm.FieldError{Model: m.Name, Field: p.key, Value: v, Msg: fmt.Sprintf(format, args...)}
+		return &orm.FieldError{Model: m.Name, Field: p.key, Value: orig, Msg: fmt.Sprintf(format, args...)}
 	}
 	if v == nil {
 		return nil, nil
@@ -30,14 +41,24 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 		}
 		v = pk
 	}
-	rv := reflect.ValueOf(v)
-	for rv.Kind() == reflect.Pointer {
-		if rv.IsNil() {
+	v, valued, err := driverValue(v)
+	if err != nil {
+		return nil, fail("%v", err)
+	}
+	if v == nil {
+		return nil, nil
+	}
+	if _, ok := v.(sq.Sqlizer); ok {
+		// squirrel would splice its ToSql into the statement text.
+		return nil, fail("%T renders SQL of its own (squirrel.Sqlizer); a value must be data", v)
+	}
+	if pv, ok := pgtypeValue(v, kind); ok {
+		if pv == nil {
 			return nil, nil
 		}
-		rv = rv.Elem()
-		v = rv.Interface()
+		v = pv
 	}
+	rv := reflect.ValueOf(v)
 	switch kind {
 	case orm.KindInt:
 		switch rv.Kind() {
@@ -55,6 +76,14 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 				return nil, fail("cannot use %v (%T) as a value for %s without losing its fraction", v, v, describe(p))
 			}
 			return checkIntRange(p, int64(f), fail)
+		case reflect.String:
+			if valued { // the text form a Valuer gives: what the server would parse
+				n, err := strconv.ParseInt(strings.TrimSpace(rv.String()), 10, 64)
+				if err != nil {
+					return nil, fail("Value() gives %q, not an integer, for %s", rv.String(), describe(p))
+				}
+				return checkIntRange(p, n, fail)
+			}
 		}
 	case orm.KindFloat:
 		switch rv.Kind() {
@@ -64,6 +93,14 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 			return float64(rv.Uint()), nil
 		case reflect.Float32, reflect.Float64:
 			return rv.Float(), nil
+		case reflect.String:
+			if valued {
+				f, err := strconv.ParseFloat(strings.TrimSpace(rv.String()), 64)
+				if err != nil {
+					return nil, fail("Value() gives %q, not a number, for %s", rv.String(), describe(p))
+				}
+				return f, nil
+			}
 		}
 	case orm.KindNumeric:
 		switch rv.Kind() {
@@ -91,18 +128,37 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 			}
 			return s, nil
 		}
-		if t, ok := v.(pgtype.Text); ok {
-			return t, nil
-		}
 	case orm.KindBool:
-		if rv.Kind() == reflect.Bool {
+		switch rv.Kind() {
+		case reflect.Bool:
 			return rv.Bool(), nil
+		case reflect.String:
+			if valued {
+				b, err := strconv.ParseBool(strings.TrimSpace(rv.String()))
+				if err != nil {
+					return nil, fail("Value() gives %q, not a boolean, for %s", rv.String(), describe(p))
+				}
+				return b, nil
+			}
 		}
 	case orm.KindTime, orm.KindDate:
 		switch t := v.(type) {
 		case time.Time:
 			return t, nil
-		case pgtype.Timestamptz, pgtype.Timestamp, pgtype.Date:
+		case pgtype.Timestamptz, pgtype.Timestamp, pgtype.Date: // infinity
+			return t, nil
+		}
+		if rv.Kind() == reflect.String {
+			t, naive, ok := parseISO(rv.String())
+			if !ok {
+				return nil, fail("%q is not an ISO 8601 date or date and time (2006-01-02, 2006-01-02T15:04:05, 2006-01-02T15:04:05+07:00), for %s",
+					rv.String(), describe(p))
+			}
+			if naive {
+				// Sent as text: PostgreSQL reads it in the session's time zone,
+				// as it reads such a literal and as __date and __year compare.
+				return rv.String(), nil
+			}
 			return t, nil
 		}
 	case orm.KindUUID:
@@ -119,9 +175,6 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 			}
 			return u.Bytes, nil
 		}
-		if u, ok := v.(pgtype.UUID); ok {
-			return u, nil
-		}
 	case orm.KindBytes:
 		if b, ok := v.([]byte); ok {
 			return b, nil
@@ -130,11 +183,235 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 		switch v.(type) {
 		case time.Duration, pgtype.Interval:
 			return v, nil
+		case string:
+			if valued {
+				return v, nil // the server parses the interval text Value() gives
+			}
 		}
 	case orm.KindJSON, orm.KindArray, orm.KindOther:
 		return v, nil // pgx encodes these from the column's type
 	}
-	return nil, fail("cannot use %#v (%T) as a value for %s", v, v, describe(p))
+	return nil, fail("cannot use %#v (%T) as a value for %s", orig, orig, describe(p))
+}
+
+// maxValuerDepth bounds a chain of Value methods that return further Valuers.
+const maxValuerDepth = 8
+
+// driverValue follows pointers (nil is NULL) and replaces a value of a type
+// pgx has no codec for but that implements driver.Valuer by what Value
+// returns, as pgx does when it encodes an argument. valued reports that a
+// Value method produced the result. pgtype's own types are left to the
+// pgtype step: pgx encodes them with their codecs, not through Value.
+func driverValue(v any) (out any, valued bool, err error) {
+	for range maxValuerDepth {
+		if v == nil {
+			return nil, valued, nil
+		}
+		rv := reflect.ValueOf(v)
+		dv, isValuer := v.(driver.Valuer)
+		if isValuer && !pgtypeOwn(rv.Type()) {
+			if rv.Kind() == reflect.Pointer && rv.IsNil() && rv.Type().Elem().Implements(valuerType) {
+				return nil, valued, nil // a nil pointer to a Valuer is NULL; one with a pointer receiver is asked, as pgx does
+			}
+			if v, err = callValue(dv); err != nil {
+				return nil, true, err
+			}
+			valued = true
+			continue
+		}
+		if rv.Kind() != reflect.Pointer {
+			return v, valued, nil
+		}
+		if rv.IsNil() {
+			return nil, valued, nil
+		}
+		v = rv.Elem().Interface()
+	}
+	return nil, valued, fmt.Errorf("Value() of %T does not come to a database value", v)
+}
+
+var valuerType = reflect.TypeFor[driver.Valuer]()
+
+// callValue calls a user's Value method; a panic in it becomes an error
+// naming the type, so that no value given to a chain panics the caller.
+func callValue(dv driver.Valuer) (v driver.Value, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%T.Value() panicked: %v", dv, p)
+		}
+	}()
+	v, err = dv.Value()
+	if err != nil {
+		return nil, fmt.Errorf("%T.Value(): %w", dv, err)
+	}
+	return v, nil
+}
+
+const pgtypePkg = "github.com/jackc/pgx/v5/pgtype"
+
+func pgtypeOwn(t reflect.Type) bool {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.PkgPath() == pgtypePkg
+}
+
+// pgtypeValue reads v through the pgtype value interface pgx's codec for
+// kind uses (Int64Value for an integer column, TextValue for text...), which
+// pgtype's own types and some user types implement. ok is false when v has
+// none; a nil result with ok is NULL (Valid false).
+func pgtypeValue(v any, kind orm.ColumnKind) (out any, ok bool) {
+	valid := func(val any, isValid bool) (any, bool) {
+		if !isValid {
+			return nil, true
+		}
+		return val, true
+	}
+	switch kind {
+	case orm.KindInt, orm.KindFloat, orm.KindNumeric:
+		if kind == orm.KindNumeric {
+			if nv, isNV := v.(pgtype.NumericValuer); isNV {
+				if n, err := nv.NumericValue(); err == nil {
+					return valid(n, n.Valid)
+				}
+			}
+		}
+		if iv, isIV := v.(pgtype.Int64Valuer); isIV {
+			if n, err := iv.Int64Value(); err == nil {
+				return valid(n.Int64, n.Valid)
+			}
+		}
+		if fv, isFV := v.(pgtype.Float64Valuer); isFV {
+			if f, err := fv.Float64Value(); err == nil {
+				return valid(f.Float64, f.Valid)
+			}
+		}
+	case orm.KindString:
+		if tv, isTV := v.(pgtype.TextValuer); isTV {
+			if t, err := tv.TextValue(); err == nil {
+				return valid(t.String, t.Valid)
+			}
+		}
+	case orm.KindBool:
+		if bv, isBV := v.(pgtype.BoolValuer); isBV {
+			if b, err := bv.BoolValue(); err == nil {
+				return valid(b.Bool, b.Valid)
+			}
+		}
+	case orm.KindTime, orm.KindDate:
+		if tv, isTV := v.(pgtype.TimestamptzValuer); isTV {
+			if t, err := tv.TimestamptzValue(); err == nil {
+				if t.InfinityModifier != pgtype.Finite {
+					return valid(t, t.Valid)
+				}
+				return valid(t.Time, t.Valid)
+			}
+		}
+		if tv, isTV := v.(pgtype.TimestampValuer); isTV {
+			if t, err := tv.TimestampValue(); err == nil {
+				if t.InfinityModifier != pgtype.Finite {
+					return valid(t, t.Valid)
+				}
+				return valid(t.Time, t.Valid)
+			}
+		}
+		if dv, isDV := v.(pgtype.DateValuer); isDV {
+			if d, err := dv.DateValue(); err == nil {
+				if d.InfinityModifier != pgtype.Finite {
+					return valid(d, d.Valid)
+				}
+				return valid(d.Time, d.Valid)
+			}
+		}
+	case orm.KindUUID:
+		if uv, isUV := v.(pgtype.UUIDValuer); isUV {
+			if u, err := uv.UUIDValue(); err == nil {
+				return valid(u.Bytes, u.Valid)
+			}
+		}
+	case orm.KindInterval:
+		if iv, isIV := v.(pgtype.IntervalValuer); isIV {
+			if i, err := iv.IntervalValue(); err == nil {
+				return valid(i, i.Valid)
+			}
+		}
+	case orm.KindBytes:
+		if bv, isBV := v.(pgtype.BytesValuer); isBV {
+			if b, err := bv.BytesValue(); err == nil {
+				return valid(b, b != nil)
+			}
+		}
+	}
+	return nil, false
+}
+
+// isoLayouts are the ISO 8601 forms accepted for a date or a time, after a
+// space between date and time is read as T (PostgreSQL prints a space).
+// Fractional seconds are accepted after the seconds by time.Parse.
+var isoLayouts = []struct {
+	layout string
+	naive  bool
+}{
+	{"2006-01-02", true},
+	{"2006-01-02T15:04", true},
+	{"2006-01-02T15:04:05", true},
+	{"2006-01-02T15:04Z07:00", false},
+	{"2006-01-02T15:04:05Z07:00", false},
+	{"2006-01-02T15:04:05Z0700", false},
+	{"2006-01-02T15:04:05Z07", false},
+}
+
+// parseISO reads s as an ISO 8601 date or date and time; naive reports that
+// it names no offset (PostgreSQL then reads it in the session's time zone).
+func parseISO(s string) (t time.Time, naive, ok bool) {
+	s = strings.TrimSpace(s)
+	if len(s) > 10 && s[10] == ' ' {
+		s = s[:10] + "T" + s[11:]
+	}
+	for _, l := range isoLayouts {
+		if t, err := time.Parse(l.layout, s); err == nil {
+			return t, l.naive, true
+		}
+	}
+	return time.Time{}, false, false
+}
+
+// timeArrayText renders a list of date or time values as one PostgreSQL
+// array literal when it holds a naive ISO string: sent as text, the server
+// reads every element in the session's time zone, as it reads a single one.
+// ok is false when the list needs no text form.
+func timeArrayText(kind orm.ColumnKind, vals []any) (string, bool) {
+	text := false
+	for _, v := range vals {
+		if _, isString := v.(string); isString {
+			text = true
+		}
+	}
+	if !text {
+		return "", false
+	}
+	var sb strings.Builder
+	sb.WriteByte('{')
+	for i, v := range vals {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		var s string
+		switch v := v.(type) {
+		case string:
+			s = v // checked by parseISO: digits, -, :, ., T, space, Z, +
+		case time.Time:
+			s = v.Format(time.RFC3339Nano)
+			if kind == orm.KindDate {
+				s = v.Format(time.DateOnly) // the date in the value's own zone, as pgx sends it
+			}
+		default:
+			return "", false
+		}
+		sb.WriteString(`"` + s + `"`)
+	}
+	sb.WriteByte('}')
+	return sb.String(), true
 }
 
 func checkIntRange(p path, n int64, fail func(string, ...any) error) (any, error) {
