@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/eagerorm/eager/internal/anyslice"
+	"github.com/eagerorm/eager/internal/pgvalue"
 
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -157,7 +158,7 @@ func escapeLike(s string) string {
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 func stringValue(m *orm.Model, p path, v any) (string, error) {
-	if dv, _, err := driverValue(v); err == nil && dv != nil {
+	if dv, _, err := pgvalue.Resolve(v); err == nil && dv != nil {
 		v = dv // a Valuer's text is what the server compares
 	}
 	rv := reflect.ValueOf(v)

@@ -1,7 +1,6 @@
 package queryset
 
 import (
-	"database/sql/driver"
 	"fmt"
 	"math"
 	"math/big"
@@ -12,6 +11,7 @@ import (
 	"unsafe"
 
 	sq "github.com/Masterminds/squirrel"
+	"github.com/eagerorm/eager/internal/pgvalue"
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -41,7 +41,7 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 		}
 		v = pk
 	}
-	v, valued, err := driverValue(v)
+	v, valued, err := pgvalue.Resolve(v)
 	if err != nil {
 		return nil, fail("%v", err)
 	}
@@ -192,68 +192,6 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 		return v, nil // pgx encodes these from the column's type
 	}
 	return nil, fail("cannot use %#v (%T) as a value for %s", orig, orig, describe(p))
-}
-
-// maxValuerDepth bounds a chain of Value methods that return further Valuers.
-const maxValuerDepth = 8
-
-// driverValue follows pointers (nil is NULL) and replaces a value of a type
-// pgx has no codec for but that implements driver.Valuer by what Value
-// returns, as pgx does when it encodes an argument. valued reports that a
-// Value method produced the result. pgtype's own types are left to the
-// pgtype step: pgx encodes them with their codecs, not through Value.
-func driverValue(v any) (out any, valued bool, err error) {
-	for range maxValuerDepth {
-		if v == nil {
-			return nil, valued, nil
-		}
-		rv := reflect.ValueOf(v)
-		dv, isValuer := v.(driver.Valuer)
-		if isValuer && !pgtypeOwn(rv.Type()) {
-			if rv.Kind() == reflect.Pointer && rv.IsNil() && rv.Type().Elem().Implements(valuerType) {
-				return nil, valued, nil // a nil pointer to a Valuer is NULL; one with a pointer receiver is asked, as pgx does
-			}
-			if v, err = callValue(dv); err != nil {
-				return nil, true, err
-			}
-			valued = true
-			continue
-		}
-		if rv.Kind() != reflect.Pointer {
-			return v, valued, nil
-		}
-		if rv.IsNil() {
-			return nil, valued, nil
-		}
-		v = rv.Elem().Interface()
-	}
-	return nil, valued, fmt.Errorf("Value() of %T does not come to a database value", v)
-}
-
-var valuerType = reflect.TypeFor[driver.Valuer]()
-
-// callValue calls a user's Value method; a panic in it becomes an error
-// naming the type, so that no value given to a chain panics the caller.
-func callValue(dv driver.Valuer) (v driver.Value, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("%T.Value() panicked: %v", dv, p)
-		}
-	}()
-	v, err = dv.Value()
-	if err != nil {
-		return nil, fmt.Errorf("%T.Value(): %w", dv, err)
-	}
-	return v, nil
-}
-
-const pgtypePkg = "github.com/jackc/pgx/v5/pgtype"
-
-func pgtypeOwn(t reflect.Type) bool {
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	return t.PkgPath() == pgtypePkg
 }
 
 // pgtypeValue reads v through the pgtype value interface pgx's codec for

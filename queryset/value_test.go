@@ -14,6 +14,7 @@ import (
 	. "github.com/eagerorm/eager/internal/testdomain"
 	"github.com/eagerorm/eager/orm"
 	. "github.com/eagerorm/eager/queryset"
+	"github.com/eagerorm/eager/relations"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -243,4 +244,88 @@ func TestRangeNilBoundAndFractions(t *testing.T) {
 	_, err = books.Filter(Q{"pages__gt": F("rating").Mul(1.5)}).All(ctx)
 	assert.ErrorContains(t, err, "fraction", "an F() operand converts to its column's type")
 	assert.Equal(t, 0, c.N())
+}
+
+// SKU is an item number stored as text "SKU-000042": its key in the
+// database is what Value gives, never its int64.
+type SKU int64
+
+func (s SKU) Value() (driver.Value, error) { return fmt.Sprintf("SKU-%06d", int64(s)), nil }
+
+func (s *SKU) Scan(src any) error {
+	str, ok := src.(string)
+	if !ok {
+		return fmt.Errorf("sku: cannot scan %T", src)
+	}
+	n, err := strconv.ParseInt(strings.TrimPrefix(str, "SKU-"), 10, 64)
+	*s = SKU(n)
+	return err
+}
+
+type Item struct {
+	Code  SKU                  `db:"code" orm:"pk,type:text"`
+	Name  string               `db:"name"`
+	Lines relations.Many[Line] `orm:"reverse:Item"`
+}
+
+type Line struct {
+	ID   int64                      `db:"id" orm:"pk"`
+	Item relations.ForeignKey[Item] `db:"item_code"`
+	Qty  int32                      `db:"qty"`
+}
+
+// Keys of a Valuer type go to the server as Value() gives them: a foreign
+// key set from the object, prefetching either way along the relation, and
+// filtering by a model object all agree with what Insert wrote.
+func TestValuerKeysInPrefetch(t *testing.T) {
+	ctx := context.Background()
+	tdb := pgtest.New(t)
+	c := &counter{}
+	db := orm.New(tdb.Pool, orm.WithHook(c))
+	_, err := db.Exec(ctx, `CREATE TABLE item (code text PRIMARY KEY, name text NOT NULL);
+		CREATE TABLE line (id bigint PRIMARY KEY, item_code text NOT NULL REFERENCES item, qty integer NOT NULL)`)
+	require.NoError(t, err)
+	pen, ink := &Item{Code: 42, Name: "pen"}, &Item{Code: 7, Name: "ink"}
+	require.NoError(t, orm.Insert(ctx, db, pen))
+	require.NoError(t, orm.Insert(ctx, db, ink))
+	for i, it := range []*Item{pen, pen, ink} {
+		l := &Line{ID: int64(i + 1), Qty: int32(i + 1)}
+		l.Item.Set(it)
+		require.NoError(t, orm.Insert(ctx, db, l))
+	}
+	var code string
+	require.NoError(t, db.QueryRow(ctx, `SELECT item_code FROM line WHERE id = 1`).Scan(&code))
+	require.Equal(t, "SKU-000042", code)
+
+	c.Reset()
+	items, err := New[Item](db).PrefetchRelated("lines").OrderBy("name").All(ctx)
+	require.NoError(t, err)
+	require.Len(t, items, 2)
+	assert.Equal(t, 2, c.N())
+	var qty []int32
+	for _, it := range items {
+		lines, err := it.Lines.All(ctx)
+		require.NoError(t, err)
+		for _, l := range lines {
+			qty = append(qty, l.Qty)
+		}
+	}
+	assert.Equal(t, []int32{3, 1, 2}, qty, "ink's line, then pen's two")
+
+	lines, err := New[Line](db).PrefetchRelated("item").OrderBy("id").All(ctx)
+	require.NoError(t, err)
+	var names []string
+	for _, l := range lines {
+		it, err := l.Item.Get(ctx)
+		require.NoError(t, err)
+		require.NotNil(t, it)
+		names = append(names, it.Name)
+	}
+	assert.Equal(t, []string{"pen", "pen", "ink"}, names)
+	got, err := New[Line](db).Filter(Q{"item": pen}).Count(ctx)
+	require.NoError(t, err)
+	assert.EqualValues(t, 2, got)
+	got, err = New[Item](db).Filter(Q{"pk": SKU(7)}).Count(ctx)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, got)
 }

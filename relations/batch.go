@@ -250,6 +250,14 @@ func distinct(ptrs []unsafe.Pointer) []unsafe.Pointer {
 // to a scanned key.
 func pkOf(row unsafe.Pointer, pk *orm.Field) (int64, any) {
 	p := unsafe.Add(row, pk.Offset)
+	if pk.Type.PkgPath() != "" && !naturalKey(pk.Kind, pk.Type) {
+		switch k := dbKey(pk.Kind, pk.Value(row)).(type) { // a Valuer key is what it stores
+		case int64:
+			return k, nil
+		default:
+			return 0, normalize(k)
+		}
+	}
 	switch pk.Type.Kind() {
 	case reflect.Int64, reflect.Int:
 		if pk.Type.Size() == 8 {

@@ -69,13 +69,16 @@ func (r *toOne[T]) Set(obj *T) {
 	} else if m, err := orm.ModelFor[T](); err != nil {
 		r.key = key{}
 	} else {
-		r.key.set(m.PK.Value(unsafe.Pointer(obj)))
+		r.key.set(dbKey(m.PK.Kind, m.PK.Value(unsafe.Pointer(obj))))
 	}
 	r.markLoaded()
 }
 
 // SetID sets the key without loading the row (nil for NULL).
 func (r *toOne[T]) SetID(id any) {
+	if m, err := orm.ModelFor[T](); err == nil {
+		id = dbKey(m.PK.Kind, id)
+	}
 	r.key.set(id)
 	r.obj, r.inGo = nil, false
 	r.markUnloaded()

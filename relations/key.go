@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"unsafe"
 
+	"github.com/eagerorm/eager/internal/pgvalue"
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -168,3 +169,42 @@ var (
 	int32Type = reflect.TypeFor[int32]()
 	intType   = reflect.TypeFor[int]()
 )
+
+// dbKey returns v, a value of a primary key stored in a column of kind, in
+// the form the key scanners produce from that column. A type whose Go kind
+// is not the column's (an int SKU stored as text "SKU-000042") is what its
+// Value method gives, as pgx writes it; any other value is left as it is.
+func dbKey(kind orm.ColumnKind, v any) any {
+	if v == nil || naturalKey(kind, reflect.TypeOf(v)) {
+		return v
+	}
+	r, valued, err := pgvalue.Resolve(v)
+	if !valued || err != nil || r == nil {
+		return v
+	}
+	if s, ok := r.(string); ok && kind == orm.KindUUID {
+		var u pgtype.UUID
+		if u.Scan(s) == nil {
+			return u.Bytes
+		}
+	}
+	return r
+}
+
+// naturalKey reports whether values of t are stored in a column of kind as
+// they are (integers in an integer column, strings in text, 16 bytes in a uuid).
+func naturalKey(kind orm.ColumnKind, t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return kind == orm.KindInt
+	case reflect.String:
+		return kind == orm.KindString
+	case reflect.Array:
+		return kind == orm.KindUUID
+	}
+	return !pgvalue.Encodes(t)
+}
