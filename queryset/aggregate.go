@@ -10,7 +10,6 @@ import (
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/eagerorm/eager/orm"
-	"github.com/jackc/pgx/v5"
 )
 
 // Agg is an aggregate: Count, Sum, Avg, Min or Max of a field (a path across
@@ -255,7 +254,7 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 		if err != nil {
 			return fail(wrapChain(qs.model, err))
 		}
-		cols = append(cols, col+" AS "+pgx.Identifier{name}.Sanitize())
+		cols = append(cols, col+" AS "+pgxIdent(name))
 		groupCols = append(groupCols, col)
 		names, types = append(names, name), append(types, typ)
 	}
@@ -270,7 +269,7 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 			return fail(fmt.Errorf("queryset: %s: the name %q is used twice in the result", qs.model.Name, alias))
 		}
 		aggByAlias[alias] = as
-		cols = append(cols, as.sql+" AS "+pgx.Identifier{alias}.Sanitize())
+		cols = append(cols, as.sql+" AS "+pgxIdent(alias))
 		args = append(args, as.args...)
 		names, types = append(names, alias), append(types, as.typ)
 	}
@@ -306,7 +305,7 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 			return fail(&orm.FieldError{Model: qs.model.Name, Field: o, Msg: "a grouped query orders by its group fields or aggregate aliases",
 				Choices: names})
 		}
-		b = b.OrderBy(pgx.Identifier{name}.Sanitize() + dir)
+		b = b.OrderBy(pgxIdent(name) + dir)
 	}
 	if g.limit >= 0 {
 		b = b.Limit(uint64(g.limit))

@@ -163,7 +163,7 @@ func perParent(st *stmt, from, link string, cols []string, limit, offset int, m 
 	inner := make([]string, 0, len(cols)+1)
 	outer := make([]string, 0, len(cols))
 	for i, c := range cols {
-		name := pgx.Identifier{"c" + strconv.Itoa(i)}.Sanitize()
+		name := pgxIdent("c" + strconv.Itoa(i))
 		inner = append(inner, c+" AS "+name)
 		outer = append(outer, name)
 	}

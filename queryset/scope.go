@@ -2,6 +2,7 @@ package queryset
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5"
@@ -127,17 +128,22 @@ func (s *scope) aliasOf(j *join) string {
 	return j.alias
 }
 
-func pgxIdent(name string) string { return pgx.Identifier{name}.Sanitize() }
+// pgxIdent quotes an identifier for SQL that squirrel finishes: squirrel
+// turns every ? into a placeholder, even inside quotes, and ?? into a
+// literal ?, so a ? in a name is written ??.
+func pgxIdent(name string) string {
+	return strings.ReplaceAll(pgx.Identifier{name}.Sanitize(), "?", "??")
+}
 
 func qcol(alias, column string) string {
-	return pgx.Identifier{alias}.Sanitize() + "." + pgx.Identifier{column}.Sanitize()
+	return pgxIdent(alias) + "." + pgxIdent(column)
 }
 
 func qtable(table, alias string) string {
 	if table == alias {
-		return pgx.Identifier{table}.Sanitize()
+		return pgxIdent(table)
 	}
-	return pgx.Identifier{table}.Sanitize() + " AS " + pgx.Identifier{alias}.Sanitize()
+	return pgxIdent(table) + " AS " + pgxIdent(alias)
 }
 
 // joinClauses renders the scope's joins in the order they were planned.
