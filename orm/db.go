@@ -3,6 +3,7 @@ package orm
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -101,8 +102,13 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 }
 
 // New wraps a pool, connection or transaction the caller owns; Close leaves it
-// open. Pool options are ignored here: the pool already exists.
+// open. Pool options are ignored here: the pool already exists. A nil q (or
+// a nil *pgxpool.Pool, *pgx.Conn) gives a DB whose every statement fails
+// with an error that says so, instead of a panic.
 func New(q Querier, opts ...Option) *DB {
+	if q == nil || (reflect.ValueOf(q).Kind() == reflect.Pointer && reflect.ValueOf(q).IsNil()) {
+		q = noQuerier{}
+	}
 	c := buildConfig(opts)
 	// A pool or connection can begin a transaction with options; a pgx.Tx
 	// cannot, because what it begins is a savepoint.

@@ -224,8 +224,8 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 	fail := func(err error) (string, []any, []string, []reflect.Type, bool, error) {
 		return "", nil, nil, nil, false, err
 	}
-	if qs.err != nil {
-		return fail(qs.err)
+	if err := qs.failure(); err != nil {
+		return fail(err)
 	}
 	if len(g.aggs) == 0 && len(g.by) == 0 {
 		return fail(fmt.Errorf("queryset: %s: nothing to group or aggregate", qs.model.Name))

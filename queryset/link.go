@@ -36,8 +36,8 @@ func (q query) LoadMode() (orm.LoadMode, bool) { return q.mode, q.hasMode }
 // A Limit or Offset applies per parent: the rows are numbered per link key
 // with ROW_NUMBER() OVER (PARTITION BY <link> ORDER BY <order>) and cut there.
 func (q query) LinkedSQL(rel *orm.Relation, keys any, lc relations.LinkContext) (string, []any, relations.ScanFunc, error) {
-	if q.err != nil {
-		return "", nil, nil, q.err
+	if err := q.failure(); err != nil {
+		return "", nil, nil, err
 	}
 	// One key (a lazy load) is sent as a scalar: link = $1, the statement
 	// hand-written code sends; several as one array: link = ANY($1).

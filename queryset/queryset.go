@@ -1,8 +1,11 @@
 package queryset
 
 import (
+	"errors"
 	"fmt"
+	"reflect"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/eagerorm/eager/orm"
@@ -62,7 +65,22 @@ func (qs QuerySet[T]) Model() *orm.Model { return qs.model }
 func (qs QuerySet[T]) DB() *orm.DB { return qs.db }
 
 // Err returns the first error recorded by a chain method, if any.
-func (qs QuerySet[T]) Err() error { return qs.err }
+func (qs QuerySet[T]) Err() error { return qs.failure() }
+
+// errZero is the error of a QuerySet that did not come from New.
+var errZero = errors.New("queryset: a zero QuerySet has no model: start from queryset.New[T](db)")
+
+// failure is the error every terminal method returns before sending
+// anything: the first chain error, or the zero value's.
+func (q query) failure() error {
+	if q.err != nil {
+		return q.err
+	}
+	if q.model == nil {
+		return errZero
+	}
+	return nil
+}
 
 // clone copies q for a chain method: slices are clipped so that appending to
 // the copy never writes into the original's backing array.
@@ -168,25 +186,51 @@ func (qs QuerySet[T]) SelectRelated(paths ...string) QuerySet[T] {
 // foreign keys, many-to-many and foreign keys at any depth) or
 // Prefetch(name, queryset) for a custom queryset. Keys go as one array
 // (= ANY($1)); relations at the same depth share one round trip.
+//
+// The whole tree is checked here, before anything is sent: every name at
+// every depth, and each Prefetch's queryset (its filters, ordering,
+// SelectRelated and own prefetches); the terminal method returns the first
+// error. The same lookup given twice is loaded once; two different
+// querysets for one path are an error.
 func (qs QuerySet[T]) PrefetchRelated(lookups ...any) QuerySet[T] {
 	q := qs.clone()
+	if err := q.failure(); err != nil {
+		return QuerySet[T]{q.fail(err)}
+	}
 	for _, lk := range lookups {
 		switch lk := lk.(type) {
 		case string:
 			q.prefetch = append(q.prefetch, relations.Lookup{Path: lk})
 		case PrefetchSpec:
+			if lk.query == nil {
+				return QuerySet[T]{q.fail(fmt.Errorf("queryset: PrefetchRelated on %s: an empty PrefetchSpec (make it with queryset.Prefetch)", q.name()))}
+			}
+			if err := lk.query.failure(); err != nil {
+				return QuerySet[T]{q.fail(fmt.Errorf("queryset: PrefetchRelated on %s: Prefetch(%q): %w", q.name(), lk.path, err))}
+			}
+			if _, err := lk.query.plan(true, true); err != nil {
+				return QuerySet[T]{q.fail(fmt.Errorf("queryset: PrefetchRelated on %s: Prefetch(%q): %w", q.name(), lk.path, err))}
+			}
+			if q.hasPrefetch(lk) {
+				continue
+			}
 			q.prefetch = append(q.prefetch, relations.Lookup{Path: lk.path, Query: lk.query})
 		default:
 			return QuerySet[T]{q.fail(fmt.Errorf("queryset: PrefetchRelated on %s: %T is neither a relation name nor a queryset.Prefetch", q.name(), lk))}
 		}
+	}
+	if err := relations.CheckLookups(q.model, q.prefetch); err != nil {
+		return QuerySet[T]{q.fail(err)}
 	}
 	return QuerySet[T]{q}
 }
 
 // PrefetchSpec is a prefetch with a custom queryset; make it with Prefetch.
 type PrefetchSpec struct {
-	path  string
-	query relations.Query
+	path string
+	// query is a pointer so that lookups compare cheaply and never panic:
+	// the same Prefetch given twice is the same pointer.
+	query *query
 }
 
 // Prefetch loads the relation at path with a custom queryset over the
@@ -194,7 +238,44 @@ type PrefetchSpec struct {
 // prefetch statement, its Limit and Offset per parent row (a window
 // function), its own PrefetchRelated below it.
 func Prefetch[R any](path string, qs QuerySet[R]) PrefetchSpec {
-	return PrefetchSpec{path: path, query: qs.query}
+	q := qs.query
+	return PrefetchSpec{path: path, query: &q}
+}
+
+// hasPrefetch reports whether q already prefetches the same path with the
+// same queryset (the same Prefetch, or an equal one given again).
+func (q query) hasPrefetch(p PrefetchSpec) bool {
+	path := relationPath(q.model, p.path)
+	for _, lk := range q.prefetch {
+		prev, ok := lk.Query.(*query)
+		if ok && relationPath(q.model, lk.Path) == path && (prev == p.query || prev.same(p.query)) {
+			return true
+		}
+	}
+	return false
+}
+
+// same reports whether two querysets are equal: the same conditions,
+// ordering, slicing, relations and options (the compiled-statement cache
+// aside).
+func (q *query) same(o *query) bool {
+	a, b := *q, *o
+	a.compiled, b.compiled = nil, nil
+	return reflect.DeepEqual(a, b)
+}
+
+// relationPath spells a relation path with the relations' own names, so that
+// "Books" and "books" compare equal; a name that does not resolve is kept.
+func relationPath(m *orm.Model, path string) string {
+	parts := strings.Split(path, "__")
+	for i, name := range parts {
+		f, err := m.RelationByName(name, path, "PrefetchRelated")
+		if err != nil {
+			return path
+		}
+		parts[i], m = f.Name, f.Rel.Target
+	}
+	return strings.Join(parts, "__")
 }
 
 // WithLoadMode sets how the rows this QuerySet loads behave on an access

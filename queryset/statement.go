@@ -38,8 +38,8 @@ type selectNode struct {
 // An error is the first chain error or the first key or value that does
 // not fit the model.
 func (q query) plan(withOrder, withRelated bool) (*stmt, error) {
-	if q.err != nil {
-		return nil, q.err
+	if err := q.failure(); err != nil {
+		return nil, err
 	}
 	c := newCompiler()
 	st := &stmt{c: c, s: c.scope(q.model, q.model.Table)}

@@ -25,8 +25,8 @@ func (qs QuerySet[T]) Update(ctx context.Context, set map[string]any) (int64, er
 }
 
 func (qs query) updateSQL(set map[string]any) (string, []any, bool, error) {
-	if qs.err != nil {
-		return "", nil, false, qs.err
+	if err := qs.failure(); err != nil {
+		return "", nil, false, err
 	}
 	if qs.sliced {
 		return "", nil, false, fmt.Errorf("queryset: Update: cannot update %s after Limit or Offset", qs.model.Name)
@@ -125,8 +125,8 @@ func (qs QuerySet[T]) Delete(ctx context.Context) (int64, error) {
 }
 
 func (qs query) deleteSQL() (string, []any, bool, error) {
-	if qs.err != nil {
-		return "", nil, false, qs.err
+	if err := qs.failure(); err != nil {
+		return "", nil, false, err
 	}
 	if qs.sliced {
 		return "", nil, false, fmt.Errorf("queryset: Delete: cannot delete %s after Limit or Offset", qs.model.Name)

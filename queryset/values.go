@@ -15,8 +15,8 @@ import (
 // field's Go type (a relation gives its key). A path across a multi-valued
 // relation yields one map per related row, as in Django.
 func Values[T any](ctx context.Context, qs QuerySet[T], fields ...string) ([]map[string]any, error) {
-	if qs.err != nil {
-		return nil, qs.err
+	if err := qs.failure(); err != nil {
+		return nil, err
 	}
 	if len(fields) == 0 {
 		for _, f := range qs.model.Columns {
@@ -49,8 +49,8 @@ func Values[T any](ctx context.Context, qs QuerySet[T], fields ...string) ([]map
 // ValuesList runs the query and returns one field of each row as a []V.
 // V must be able to hold the column (use a pointer type for a nullable one).
 func ValuesList[V any, T any](ctx context.Context, qs QuerySet[T], field string) ([]V, error) {
-	if qs.err != nil {
-		return nil, qs.err
+	if err := qs.failure(); err != nil {
+		return nil, err
 	}
 	st, err := qs.plan(true, false)
 	if err != nil {

@@ -147,6 +147,15 @@ func (n *prefetchNode) child(f *orm.Field) *prefetchNode {
 	return nil
 }
 
+// CheckLookups reports the first error in lookups for rows of model m (an
+// unknown or non-relation name at any depth, a Prefetch queryset over the
+// wrong model, one path given two querysets) without loading anything, so
+// that a caller can report it before its first statement.
+func CheckLookups(m *orm.Model, lookups []Lookup) error {
+	_, err := buildTree(m, lookups, "", false)
+	return err
+}
+
 func modelName(m *orm.Model) string {
 	if m == nil {
 		return "an invalid model"
