@@ -221,8 +221,8 @@ func (qs QuerySet[T]) Get(ctx context.Context, nodes ...Node) (*T, error) {
 	if len(nodes) > 0 {
 		qs = qs.Filter(nodes...)
 	}
-	if qs.err != nil {
-		return nil, qs.err
+	if err := qs.failure(); err != nil {
+		return nil, err
 	}
 	q := qs.clone()
 	if q.limit < 0 || q.limit > maxGetRows {
@@ -246,8 +246,8 @@ func (qs QuerySet[T]) Get(ctx context.Context, nodes ...Node) (*T, error) {
 // First returns the first row in the QuerySet's order (by primary key when
 // it has none); no row is an error matching orm.ErrNoRows.
 func (qs QuerySet[T]) First(ctx context.Context) (*T, error) {
-	if qs.err != nil {
-		return nil, qs.err
+	if err := qs.failure(); err != nil {
+		return nil, err
 	}
 	q := qs.clone()
 	if len(q.order) == 0 {
@@ -259,8 +259,8 @@ func (qs QuerySet[T]) First(ctx context.Context) (*T, error) {
 // Last returns the last row in the QuerySet's order (by primary key when it
 // has none); no row is an error matching orm.ErrNoRows.
 func (qs QuerySet[T]) Last(ctx context.Context) (*T, error) {
-	if qs.err != nil {
-		return nil, qs.err
+	if err := qs.failure(); err != nil {
+		return nil, err
 	}
 	if qs.sliced {
 		return nil, fmt.Errorf("queryset: Last: cannot reverse %s after Limit or Offset", qs.model.Name)
