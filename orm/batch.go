@@ -27,6 +27,8 @@ func (db *DB) RunBatch(ctx context.Context, queries []BatchQuery) error {
 	case 1:
 		return db.runOne(ctx, queries[0])
 	}
+	ctx, done := db.bound(ctx)
+	defer done()
 	events := make([]QueryEvent, len(queries))
 	b := &pgx.Batch{}
 	for i, q := range queries {
@@ -41,7 +43,7 @@ func (db *DB) RunBatch(ctx context.Context, queries []BatchQuery) error {
 	for i, q := range queries {
 		err := firstErr
 		if err == nil {
-			err = scanBatchResult(br, q)
+			err = db.timedOut(ctx, scanBatchResult(br, q))
 		}
 		if err != nil && firstErr == nil {
 			firstErr = err
@@ -52,7 +54,7 @@ func (db *DB) RunBatch(ctx context.Context, queries []BatchQuery) error {
 		}
 	}
 	if err := br.Close(); err != nil && firstErr == nil {
-		firstErr = translate(err)
+		firstErr = db.timedOut(ctx, translate(err))
 	}
 	return firstErr
 }

@@ -19,6 +19,8 @@ type DB struct {
 	mode  LoadMode
 	floor LoadMode // the loosest mode rows may carry (WithLoadModeFloor)
 	inTx  bool
+	// limits bound each statement's cost (timeouts, path depth).
+	limits limits
 }
 
 // Option configures a DB. Pool options apply only to Open, which creates the pool.
@@ -28,6 +30,7 @@ type config struct {
 	hooks    []QueryHook
 	mode     LoadMode
 	floor    LoadMode
+	limits   limits
 	poolOpts []func(*pgxpool.Config)
 }
 
@@ -98,7 +101,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("orm: open: %w", err)
 	}
-	return &DB{q: pool, pool: pool, hooks: c.hooks, mode: c.mode, floor: c.floor}, nil
+	return &DB{q: pool, pool: pool, hooks: c.hooks, mode: c.mode, floor: c.floor, limits: c.limits}, nil
 }
 
 // New wraps a pool, connection or transaction the caller owns; Close leaves it
@@ -113,7 +116,7 @@ func New(q Querier, opts ...Option) *DB {
 	// A pool or connection can begin a transaction with options; a pgx.Tx
 	// cannot, because what it begins is a savepoint.
 	_, canBeginTx := q.(txBeginner)
-	return &DB{q: q, hooks: c.hooks, mode: c.mode, floor: c.floor, inTx: !canBeginTx}
+	return &DB{q: q, hooks: c.hooks, mode: c.mode, floor: c.floor, inTx: !canBeginTx, limits: c.limits}
 }
 
 // Close closes the pool if Open created it; a DB from New leaves the caller's

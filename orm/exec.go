@@ -12,14 +12,16 @@ func (db *DB) Exec(ctx context.Context, sql string, args ...any) (pgconn.Command
 	if db == nil {
 		return pgconn.CommandTag{}, ErrNilDB
 	}
+	ctx, done := db.bound(ctx)
+	defer done()
 	if !db.observed(ctx) {
 		tag, err := db.q.Exec(ctx, sql, args...)
-		return tag, translate(err)
+		return tag, db.timedOut(ctx, translate(err))
 	}
 	ev := QueryEvent{SQL: sql, Args: args}
 	ctx = db.before(ctx, &ev)
 	tag, err := db.q.Exec(ctx, sql, args...)
-	err = translate(err)
+	err = db.timedOut(ctx, translate(err))
 	ev.RowsAffected, ev.Err = tag.RowsAffected(), err
 	db.after(ctx, &ev)
 	return tag, err
@@ -31,14 +33,16 @@ func (db *DB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, err
 	if db == nil {
 		return nil, ErrNilDB
 	}
-	r := &Rows{db: db, ev: QueryEvent{SQL: sql, Args: args}, observed: db.observed(ctx)}
+	ctx, done := db.bound(ctx)
+	r := &Rows{db: db, ev: QueryEvent{SQL: sql, Args: args}, observed: db.observed(ctx), cancel: done}
 	if r.observed {
 		ctx = db.before(ctx, &r.ev)
 	}
 	r.ctx = ctx
 	rows, err := db.q.Query(ctx, sql, args...)
 	if err != nil {
-		err = translate(err)
+		done()
+		err = db.timedOut(ctx, translate(err))
 		r.ev.Err = err
 		r.done = true
 		if r.observed {
@@ -85,14 +89,16 @@ func (db *DB) CopyFrom(ctx context.Context, table pgx.Identifier, columns []stri
 	if db == nil {
 		return 0, ErrNilDB
 	}
+	ctx, done := db.bound(ctx)
+	defer done()
 	if !db.observed(ctx) {
 		n, err := db.q.CopyFrom(ctx, table, columns, src)
-		return n, translate(err)
+		return n, db.timedOut(ctx, translate(err))
 	}
 	ev := QueryEvent{SQL: copySQL(table, columns)}
 	ctx = db.before(ctx, &ev)
 	n, err := db.q.CopyFrom(ctx, table, columns, src)
-	err = translate(err)
+	err = db.timedOut(ctx, translate(err))
 	ev.RowsAffected, ev.Err = n, err
 	db.after(ctx, &ev)
 	return n, err

@@ -19,6 +19,8 @@ type Rows struct {
 	done bool
 	// observed: hooks or a capture watch this statement.
 	observed bool
+	// cancel ends the statement timeout's context, once the rows are done.
+	cancel func()
 }
 
 // Next advances to the next row; at the end it closes the rows.
@@ -38,8 +40,9 @@ func (r *Rows) Close() {
 }
 
 // Err returns the error that ended the rows, translated like every error the
-// DB returns (constraint violations match the orm sentinels).
-func (r *Rows) Err() error { return translate(r.Rows.Err()) }
+// DB returns (constraint violations match the orm sentinels, a statement
+// stopped by a timeout is a *TimeoutError).
+func (r *Rows) Err() error { return r.db.timedOut(r.ctx, translate(r.Rows.Err())) }
 
 func (r *Rows) finish() {
 	if r.done {
@@ -47,10 +50,13 @@ func (r *Rows) finish() {
 	}
 	r.done = true
 	if !r.observed {
+		r.Rows.Close() // the statement is over before its context ends
+		r.cancel()
 		return
 	}
 	r.Rows.Close()
+	r.cancel()
 	r.ev.RowsAffected = r.n
-	r.ev.Err = translate(r.Rows.Err())
+	r.ev.Err = r.db.timedOut(r.ctx, translate(r.Rows.Err()))
 	r.db.after(r.ctx, &r.ev)
 }

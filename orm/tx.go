@@ -51,7 +51,7 @@ func (db *DB) RunInTx(ctx context.Context, fn func(ctx context.Context, tx *DB) 
 	if err != nil {
 		return err
 	}
-	txdb := &DB{q: tx, hooks: db.hooks, mode: db.mode, floor: db.floor, inTx: true}
+	txdb := &DB{q: tx, hooks: db.hooks, mode: db.mode, floor: db.floor, inTx: true, limits: db.limits}
 	savepoint := db.inTx
 	defer func() {
 		if p := recover(); p != nil {
@@ -72,6 +72,9 @@ func (db *DB) RunInTx(ctx context.Context, fn func(ctx context.Context, tx *DB) 
 }
 
 func (db *DB) begin(ctx context.Context, txo pgx.TxOptions) (pgx.Tx, error) {
+	if set := db.lockTimeoutSQL(); set != "" && !db.inTx {
+		txo.BeginQuery = beginSQL(txo) + "; " + set // one round trip: BEGIN and its lock_timeout
+	}
 	ev := QueryEvent{SQL: beginSQL(txo), TxControl: true}
 	if db.inTx {
 		if txo != (pgx.TxOptions{}) {
@@ -135,6 +138,9 @@ func (db *DB) finishTx(ctx context.Context, tx pgx.Tx, savepoint, commit bool) e
 }
 
 func beginSQL(o pgx.TxOptions) string {
+	if o.BeginQuery != "" {
+		return o.BeginQuery
+	}
 	parts := []string{"BEGIN"}
 	if o.IsoLevel != "" {
 		parts = append(parts, "ISOLATION LEVEL "+strings.ToUpper(string(o.IsoLevel)))

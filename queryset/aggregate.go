@@ -227,6 +227,12 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 	if err := qs.failure(); err != nil {
 		return fail(err)
 	}
+	if err := checkFields(qs.model, g.by, qs.maxDepth()); err != nil {
+		return fail(err)
+	}
+	if err := checkAggs(qs.model, g.aggs, qs.maxDepth()); err != nil {
+		return fail(err)
+	}
 	if len(g.aggs) == 0 && len(g.by) == 0 {
 		return fail(fmt.Errorf("queryset: %s: nothing to group or aggregate", qs.model.Name))
 	}

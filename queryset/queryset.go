@@ -122,6 +122,9 @@ func (q query) where(nodes []Node, exclude bool, method string) query {
 	if len(nodes) == 0 {
 		return q
 	}
+	if err := checkNodes(q.model, nodes, q.maxDepth()); err != nil {
+		return q.fail(err)
+	}
 	var n Node = andNode{children: nodes}
 	if len(nodes) == 1 {
 		n = nodes[0]
@@ -136,6 +139,9 @@ func (qs QuerySet[T]) OrderBy(fields ...string) QuerySet[T] {
 	q := qs.clone()
 	if q.sliced {
 		return QuerySet[T]{q.fail(fmt.Errorf("queryset: OrderBy: cannot reorder %s after Limit or Offset", q.name()))}
+	}
+	if err := checkFields(q.model, fields, q.maxDepth()); err != nil {
+		return QuerySet[T]{q.fail(err)}
 	}
 	q.order = append([]string{}, fields...)
 	return QuerySet[T]{q}
@@ -177,6 +183,11 @@ func (qs QuerySet[T]) Distinct() QuerySet[T] {
 // PrefetchRelated.
 func (qs QuerySet[T]) SelectRelated(paths ...string) QuerySet[T] {
 	q := qs.clone()
+	for _, p := range paths {
+		if err := checkRelationPath(q.model, p, q.maxDepth()); err != nil {
+			return QuerySet[T]{q.fail(err)}
+		}
+	}
 	q.related = append(q.related, paths...)
 	return QuerySet[T]{q}
 }
@@ -200,8 +211,14 @@ func (qs QuerySet[T]) PrefetchRelated(lookups ...any) QuerySet[T] {
 	for _, lk := range lookups {
 		switch lk := lk.(type) {
 		case string:
+			if err := checkRelationPath(q.model, lk, q.maxDepth()); err != nil {
+				return QuerySet[T]{q.fail(err)}
+			}
 			q.prefetch = append(q.prefetch, relations.Lookup{Path: lk})
 		case PrefetchSpec:
+			if err := checkRelationPath(q.model, lk.path, q.maxDepth()); err != nil {
+				return QuerySet[T]{q.fail(err)}
+			}
 			if lk.query == nil {
 				return QuerySet[T]{q.fail(fmt.Errorf("queryset: PrefetchRelated on %s: an empty PrefetchSpec (make it with queryset.Prefetch)", q.name()))}
 			}

@@ -47,6 +47,9 @@ func (qs query) updateSQL(set map[string]any) (string, []any, bool, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		if err := checkValue(qs.model, set[k], qs.maxDepth()); err != nil {
+			return "", nil, false, err
+		}
 		col, val, err := own.setValue(k, set[k])
 		if err != nil {
 			return "", nil, false, wrapChain(qs.model, err)

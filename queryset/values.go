@@ -18,6 +18,9 @@ func Values[T any](ctx context.Context, qs QuerySet[T], fields ...string) ([]map
 	if err := qs.failure(); err != nil {
 		return nil, err
 	}
+	if err := checkFields(qs.model, fields, qs.maxDepth()); err != nil {
+		return nil, err
+	}
 	if len(fields) == 0 {
 		for _, f := range qs.model.Columns {
 			fields = append(fields, f.Name)
@@ -50,6 +53,9 @@ func Values[T any](ctx context.Context, qs QuerySet[T], fields ...string) ([]map
 // V must be able to hold the column (use a pointer type for a nullable one).
 func ValuesList[V any, T any](ctx context.Context, qs QuerySet[T], field string) ([]V, error) {
 	if err := qs.failure(); err != nil {
+		return nil, err
+	}
+	if err := checkDepth(qs.model, field, qs.maxDepth()); err != nil {
 		return nil, err
 	}
 	st, err := qs.plan(true, false)
