@@ -329,3 +329,31 @@ func TestValuerKeysInPrefetch(t *testing.T) {
 	require.NoError(t, err)
 	assert.EqualValues(t, 1, got)
 }
+
+// splice renders SQL of its own, as a squirrel.Sqlizer does.
+type splice struct{}
+
+func (splice) ToSql() (string, []any, error) { return `'{"pwned": true}'::jsonb`, nil, nil }
+
+type Doc struct {
+	ID   int64          `db:"id" orm:"pk"`
+	Meta map[string]any `db:"meta"`
+}
+
+// A value that renders SQL of its own (a squirrel.Sqlizer) is refused:
+// squirrel would splice its text into the statement instead of binding it.
+func TestSqlizerValueRefused(t *testing.T) {
+	ctx := context.Background()
+	tdb := pgtest.New(t)
+	db := orm.New(tdb.Pool)
+	_, err := db.Exec(ctx, `CREATE TABLE doc (id bigint PRIMARY KEY, meta jsonb); INSERT INTO doc VALUES (1, '{}')`)
+	require.NoError(t, err)
+	_, err = New[Doc](db).Update(ctx, map[string]any{"meta": splice{}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Sqlizer")
+	_, err = New[Doc](db).Filter(Q{"meta": splice{}}).Count(ctx)
+	require.Error(t, err)
+	var meta string
+	require.NoError(t, db.QueryRow(ctx, `SELECT meta::text FROM doc`).Scan(&meta))
+	assert.Equal(t, "{}", meta)
+}
