@@ -29,7 +29,7 @@ func (r *toOne[T]) syncKey() {
 		return
 	}
 	var k key
-	k.set(m.PK.Value(unsafe.Pointer(r.obj)))
+	k.set(dbKey(m.PK.Kind, m.PK.Value(unsafe.Pointer(r.obj))))
 	if !k.same(&r.key) {
 		r.key = k
 	}
