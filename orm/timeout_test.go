@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -67,7 +68,12 @@ func TestStatementTimeout(t *testing.T) {
 	opened, err := orm.Open(ctx, tdb.DSN, orm.WithStatementTimeout(d))
 	require.NoError(t, err)
 	defer opened.Close()
-	simple, err := orm.Open(ctx, tdb.DSN+"&default_query_exec_mode=simple_protocol", orm.WithStatementTimeout(d))
+	simpleDSN, err := url.Parse(tdb.DSN)
+	require.NoError(t, err)
+	q := simpleDSN.Query()
+	q.Set("default_query_exec_mode", "simple_protocol") // what pgx recommends behind a transaction pooler
+	simpleDSN.RawQuery = q.Encode()
+	simple, err := orm.Open(ctx, simpleDSN.String(), orm.WithStatementTimeout(d))
 	require.NoError(t, err)
 	defer simple.Close()
 	userPool, err := pgxpool.New(ctx, tdb.DSN)
