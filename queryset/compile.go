@@ -48,128 +48,392 @@ func flatten(nodes []Node, out []item) []item {
 	return out
 }
 
+// compileNode compiles the condition of one Filter call (or of an
+// aggregate's Filter). Keys are resolved against s's model. An empty node
+// (nil, Q{}, And(), Not(Q{}), ...) is TRUE: callers drop it beforehand with
+// normalize where "absent" and "TRUE" differ (Exclude).
 func (s *scope) compileNode(n Node, cx cctx) (expr, error) {
-	switch n := n.(type) {
-	case orNode:
+	n = normalize(n)
+	if n == nil {
+		return trueExpr, nil
+	}
+	t, err := resolveTree(s.model, n)
+	if err != nil {
+		return expr{}, err
+	}
+	e := env{root: s}
+	e = e.enter(t)
+	return e.compile(t, cx)
+}
+
+// env is what a condition is compiled against: the scope of the filter's
+// model, the multi-valued relations already bound by enclosing EXISTS
+// subqueries (each to one related row, or to the all-NULL row when there
+// are none), and the relations visible as bound: those named outside any
+// Not at this level or an enclosing one.
+type env struct {
+	root  *scope
+	binds map[string]*binding
+	vis   map[string]bool
+}
+
+// binding is one multi-valued relation bound by an EXISTS subquery.
+type binding struct {
+	key   string       // its path from the filter's model: "reviews", "books__tags"
+	hops  []*orm.Field // that path's relations
+	sc    *scope       // the subquery scope of its target rows
+	inner bool         // the subquery ranges over the related rows only, never the NULL row
+	// through is the join table's alias for a many-to-many relation.
+	through string
+}
+
+// enter returns e extended with the relations t names outside any Not: in
+// one Filter call (or inside one Not) each binds one related row, shared by
+// every condition on it there.
+func (e env) enter(t *ctree) env {
+	vis := make(map[string]bool, len(e.vis)+2)
+	for k := range e.vis {
+		vis[k] = true
+	}
+	t.positiveVars(vis)
+	e.vis = vis
+	return e
+}
+
+// compile renders t. A multi-valued relation named in t and not yet bound
+// is bound here, by an EXISTS as narrow as the rules allow: an Or's branches
+// are tested separately (EXISTS distributes over OR), and an And's operands
+// share one EXISTS only when they name the same relation.
+func (e env) compile(t *ctree, cx cctx) (expr, error) {
+	if t.op == opOr {
 		or := cx
 		or.inOr = true
-		parts := make([]expr, 0, len(n.children))
-		for _, c := range n.children {
-			e, err := s.compileNode(c, or)
+		parts := make([]expr, 0, len(t.kids))
+		for _, k := range t.kids {
+			x, err := e.compile(k, or)
 			if err != nil {
 				return expr{}, err
 			}
-			parts = append(parts, e)
+			parts = append(parts, x)
 		}
 		return orExprs(parts), nil
-	case notNode:
+	}
+	var free []string
+	if !cx.joinMulti {
+		free = e.free(t, nil)
+	}
+	if len(free) > 0 {
+		if t.op == opAnd {
+			return e.components(t, cx)
+		}
+		return e.bind(free, t, cx)
+	}
+	switch t.op {
+	case opAnd:
+		parts := make([]expr, 0, len(t.kids))
+		for _, k := range t.kids {
+			x, err := e.compile(k, cx)
+			if err != nil {
+				return expr{}, err
+			}
+			parts = append(parts, x)
+		}
+		return andExprs(parts), nil
+	case opNot:
 		neg := cx
 		neg.negated = true
-		e, err := s.compileNode(n.child, neg)
+		x, err := e.enter(t.kids[0]).compile(t.kids[0], neg)
 		if err != nil {
 			return expr{}, err
 		}
-		return notExpr(e), nil
+		return notExpr(x), nil
 	}
-	return s.compileItems(flatten([]Node{n}, nil), cx)
+	return e.leaf(t.lf, cx)
 }
 
-// group collects the lookups of one AND that cross the same multi-valued
-// relation: they become one EXISTS, so they must hold for the same related row.
-type group struct {
-	prefix []*orm.Field // to-one hops, then the multi-valued relation
-	items  []item       // the lookups, with keys relative to the relation's target
-	pos    int          // where in the AND it goes
-}
-
-func (s *scope) compileItems(items []item, cx cctx) (expr, error) {
-	var parts []expr
-	var groups []*group
-	byPrefix := map[string]*group{}
-	for _, it := range items {
-		if it.node != nil {
-			e, err := s.compileNode(it.node, cx)
-			if err != nil {
-				return expr{}, err
-			}
-			parts = append(parts, e)
-			continue
+// components compiles an And whose operands name unbound multi-valued
+// relations. Operands that name the same relation go into one EXISTS that
+// binds the relations they share (their conditions hold for the same
+// related row); a relation only one operand names is bound inside that
+// operand, so each EXISTS stays as narrow as it can.
+func (e env) components(t *ctree, cx cctx) (expr, error) {
+	n := len(t.kids)
+	vars := make([][]string, n)
+	uses := map[string]int{}
+	for i, k := range t.kids {
+		vars[i] = e.free(k, nil)
+		for _, v := range vars[i] {
+			uses[v]++
 		}
-		p, err := resolvePath(s.model, it.key, true)
-		if err != nil {
-			return expr{}, err
+	}
+	group := make([]int, n) // union-find over operands sharing a relation
+	for i := range group {
+		group[i] = i
+	}
+	find := func(i int) int {
+		for group[i] != i {
+			i = group[i]
 		}
-		prefix, rest, ok := splitMulti(p)
-		if !ok || cx.joinMulti {
-			e, err := s.leaf(p, it.value, cx)
-			if err != nil {
-				return expr{}, err
+		return i
+	}
+	for i := range n {
+		for j := i + 1; j < n; j++ {
+			for _, v := range vars[j] {
+				if uses[v] > 1 && contains(vars[i], v) {
+					a, b := find(i), find(j)
+					group[max(a, b)] = min(a, b) // a group's root is its first operand
+					break
+				}
 			}
-			parts = append(parts, e)
-			continue
 		}
-		if rest == "" { // isnull on the relation itself
-			isNull, err := boolValue(s.model, p, it.value)
-			if err != nil {
-				return expr{}, err
+	}
+	size := make([]int, n)
+	for i := range n {
+		size[find(i)]++
+	}
+	// Operands without relations to bind first, as written, then the EXISTS.
+	parts := make([]expr, n)
+	for _, withVars := range []bool{false, true} {
+		for i := range n {
+			if (len(vars[i]) > 0) != withVars || find(i) != i {
+				continue
 			}
-			if isNull {
-				e, err := s.exists(prefix, nil, cx)
+			if size[i] == 1 {
+				x, err := e.compile(t.kids[i], cx)
 				if err != nil {
 					return expr{}, err
 				}
-				parts = append(parts, notExpr(e))
+				parts[i] = x
 				continue
 			}
-		}
-		key := pathKey(prefix)
-		g := byPrefix[key]
-		if g == nil {
-			g = &group{prefix: prefix, pos: len(parts)}
-			byPrefix[key] = g
-			groups = append(groups, g)
-			parts = append(parts, expr{}) // placeholder, filled below
-		}
-		if rest != "" {
-			g.items = append(g.items, item{key: rest, value: it.value})
+			var shared []string
+			var kids []*ctree
+			for j := i; j < n; j++ {
+				if find(j) != i {
+					continue
+				}
+				kids = append(kids, t.kids[j])
+				for _, v := range vars[j] {
+					if uses[v] > 1 {
+						shared = appendNew(shared, v)
+					}
+				}
+			}
+			x, err := e.bind(shared, &ctree{op: opAnd, kids: kids}, cx)
+			if err != nil {
+				return expr{}, err
+			}
+			parts[i] = x
 		}
 	}
-	for _, g := range groups {
-		e, err := s.exists(g.prefix, g.items, cx)
+	kept := make([]expr, 0, n)
+	for i, p := range parts {
+		if find(i) == i {
+			kept = append(kept, p)
+		}
+	}
+	return andExprs(kept), nil
+}
+
+// bind compiles body inside one EXISTS that binds the multi-valued
+// relations vars: there is a related row for each (or, when a relation has
+// none, the all-NULL row, as Django's LEFT JOIN gives) for which body holds.
+// When body cannot hold on the all-NULL row of a relation, the subquery
+// ranges over the related rows only (the usual EXISTS); otherwise it
+// LEFT JOINs them to a one-row table.
+func (e env) bind(vars []string, body *ctree, cx cctx) (expr, error) {
+	inner := e
+	inner.binds = make(map[string]*binding, len(e.binds)+len(vars))
+	for k, b := range e.binds {
+		inner.binds[k] = b
+	}
+	bs := make([]*binding, 0, len(vars))
+	srcs := make([]string, 0, len(vars))
+	for _, v := range vars {
+		hops := body.varHops(v)
+		parent, n := e.deepest(hops[:len(hops)-1])
+		rel := hops[len(hops)-1]
+		b := &binding{key: v, hops: hops, inner: body.rejectsNull(v)}
+		toOne := hops[n : len(hops)-1]
+		needLeft := cx.negated || cx.inOr || !b.inner
+		src := e.scopeOf(parent)
+		srcs = append(srcs, src.aliasOf(src.joinPath(toOne, needLeft)))
+		if rel.Rel.Kind == orm.ManyToMany {
+			b.through = src.c.subAlias()
+		}
+		b.sc = src.c.scope(rel.Rel.Target, src.c.subAlias())
+		b.sc.root = e.root.root
+		b.sc.nullableRoot = !b.inner
+		inner.binds[v] = b
+		bs = append(bs, b)
+	}
+	if len(bs) == 1 && !bs[0].inner && body.op == opLeaf && onlyNull(body.lf, bs[0]) {
+		// Only the all-NULL row passes an IS NULL test on a column that is
+		// never NULL: the relation has no rows.
+		from, corr := bs[0].from(srcs[0])
+		sql, args, err := sq.Select("1").From(from).Where(corr).ToSql()
 		if err != nil {
 			return expr{}, err
 		}
-		parts[g.pos] = e
+		return notExpr(expr{sql: "EXISTS (" + sql + ")", args: args}), nil
 	}
-	return andExprs(parts), nil
+	x, err := inner.compile(body, cctx{})
+	if err != nil {
+		return expr{}, err
+	}
+	anyInner := false
+	for _, b := range bs {
+		anyInner = anyInner || b.inner
+	}
+	switch {
+	case x.konst == -1:
+		return falseExpr, nil
+	case x.konst == 1 && !anyInner:
+		return trueExpr, nil // every parent has a binding: a related row or the NULL row
+	}
+	// Relations ranged over without the NULL row come first: the first one
+	// is the FROM, correlated in WHERE; the others are joined to it.
+	var from string
+	var where []expr
+	first := true
+	for _, inners := range []bool{true, false} {
+		for i, b := range bs {
+			if b.inner != inners {
+				continue
+			}
+			rel, corr := b.from(srcs[i])
+			switch {
+			case first && b.inner:
+				from = rel
+				where = append(where, expr{sql: corr})
+			default:
+				if first {
+					from = `(SELECT 1) AS ` + pgxIdent(e.root.c.subAlias())
+				}
+				if b.hops[len(b.hops)-1].Rel.Kind == orm.ManyToMany {
+					rel = "(" + rel + ")"
+				}
+				kind := " LEFT JOIN "
+				if b.inner {
+					kind = " INNER JOIN "
+				}
+				from += kind + rel + " ON " + corr
+			}
+			first = false
+			for _, jc := range b.sc.joinClauses() {
+				from += " " + jc
+			}
+		}
+	}
+	if x.konst == 0 {
+		where = append(where, x)
+	}
+	b := sq.Select("1").From(from)
+	for _, w := range where {
+		b = b.Where(w)
+	}
+	sql, args, err := b.ToSql()
+	if err != nil {
+		return expr{}, err
+	}
+	return expr{sql: "EXISTS (" + sql + ")", args: args}, nil
 }
 
-// splitMulti splits a path that crosses a multi-valued relation into the hops
-// up to and including that relation and the rest of the key, relative to the
-// relation's target. rest is "" for isnull on the relation itself. ok is
-// false for a path that stays on to-one relations.
-func splitMulti(p path) (prefix []*orm.Field, rest string, ok bool) {
-	k := p.firstMulti()
-	if k < 0 {
-		if p.field.Rel == nil || !p.field.Rel.Multi() {
-			return nil, "", false
+// from renders the related rows of b's relation and their correlation with
+// src, the alias of the row they belong to.
+func (b *binding) from(src string) (from, corr string) {
+	f := b.hops[len(b.hops)-1]
+	r := f.Rel
+	sub := b.sc.alias
+	if r.Kind == orm.ManyToMany {
+		return qtable(r.Through, b.through) + " INNER JOIN " + qtable(r.Target.Table, sub) + " ON " +
+				qcol(sub, r.Target.PK.Column) + " = " + qcol(b.through, r.ThroughTo),
+			qcol(b.through, r.ThroughFrom) + " = " + qcol(src, f.Model.PK.Column)
+	}
+	return qtable(r.Target.Table, sub), qcol(sub, r.Remote.Column) + " = " + qcol(src, f.Model.PK.Column)
+}
+
+// onlyNull reports whether lf is an IS NULL test that only the all-NULL row
+// of b passes: on a column of b's rows that is never NULL.
+func onlyNull(lf *cleaf, b *binding) bool {
+	return lf.nullTest() && len(lf.hops) == len(b.hops) && lf.p.transform == "" && !lf.field.Nullable &&
+		pathKey(lf.hops) == b.key
+}
+
+// deepest returns the deepest bound relation among the prefixes of hops
+// ending on a multi-valued relation, and how many hops it covers (nil, 0:
+// the filter's own model).
+func (e env) deepest(hops []*orm.Field) (*binding, int) {
+	for n := len(hops); n > 0; n-- {
+		if !hops[n-1].Rel.Multi() {
+			continue
 		}
-		prefix = append(append([]*orm.Field(nil), p.hops...), p.field)
-		if p.lookup == "isnull" {
-			return prefix, "", true
+		if b := e.binds[pathKey(hops[:n])]; b != nil {
+			return b, n
 		}
-		return prefix, "pk__" + p.lookup, true // orders=obj, tags__in=[...]
 	}
-	prefix = p.hops[:k+1]
-	var names []string
-	for _, h := range p.hops[k+1:] {
-		names = append(names, h.Name)
+	return nil, 0
+}
+
+func (e env) scopeOf(b *binding) *scope {
+	if b == nil {
+		return e.root
 	}
-	names = append(names, p.field.Name)
-	if p.transform != "" {
-		names = append(names, p.transform)
+	return b.sc
+}
+
+// free lists the multi-valued relations t needs bound here: for each
+// lookup, the first relation on its path not bound yet, when it is visible
+// (named outside a Not at this level or above; one named only inside a Not
+// is bound inside it).
+func (e env) free(t *ctree, out []string) []string {
+	if t.op != opLeaf {
+		for _, k := range t.kids {
+			out = e.free(k, out)
+		}
+		return out
 	}
-	return prefix, strings.Join(append(names, p.lookup), "__"), true
+	for _, n := range t.lf.vars {
+		k := pathKey(t.lf.hops[:n])
+		if e.binds[k] != nil {
+			continue
+		}
+		if e.vis[k] && !contains(out, k) {
+			out = append(out, k)
+		}
+		break
+	}
+	return out
+}
+
+// leaf compiles a lookup in the scope of the deepest relation bound on its
+// path.
+func (e env) leaf(lf *cleaf, cx cctx) (expr, error) {
+	b, n := e.deepest(lf.hops)
+	p := lf.p
+	p.hops, p.field = lf.hops[n:], lf.field
+	if cx.joinMulti {
+		p = lf.p // the relation itself is joined: column resolves it to its key
+	}
+	return e.scopeOf(b).leaf(p, lf.value, cx, e.root)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func appendNew(list []string, add ...string) []string {
+	for _, s := range add {
+		if !contains(list, s) {
+			list = append(list, s)
+		}
+	}
+	return list
 }
 
 func pathKey(hops []*orm.Field) string {
@@ -178,51 +442,6 @@ func pathKey(hops []*orm.Field) string {
 		names[i] = h.Name
 	}
 	return strings.Join(names, "__")
-}
-
-// exists renders EXISTS (SELECT 1 FROM <related rows of the multi-valued
-// relation at the end of prefix> WHERE <items>), correlated with this scope.
-func (s *scope) exists(prefix []*orm.Field, items []item, cx cctx) (expr, error) {
-	toOne, rel := prefix[:len(prefix)-1], prefix[len(prefix)-1]
-	src := s.aliasOf(s.joinPath(toOne, cx.negated || cx.inOr))
-	r := rel.Rel
-	var through string
-	if r.Kind == orm.ManyToMany {
-		through = s.c.subAlias()
-	}
-	sub := s.c.scope(r.Target, s.c.subAlias())
-	var from, corr string
-	switch r.Kind {
-	case orm.Many:
-		from = qtable(r.Target.Table, sub.alias)
-		corr = qcol(sub.alias, r.Remote.Column) + " = " + qcol(src, rel.Model.PK.Column)
-	case orm.ManyToMany:
-		from = qtable(r.Through, through) + " INNER JOIN " + qtable(r.Target.Table, sub.alias) + " ON " +
-			qcol(sub.alias, r.Target.PK.Column) + " = " + qcol(through, r.ThroughTo)
-		corr = qcol(through, r.ThroughFrom) + " = " + qcol(src, rel.Model.PK.Column)
-	default:
-		return expr{}, fmt.Errorf("queryset: internal error: EXISTS over a %s", r.Kind)
-	}
-	inner, err := sub.compileItems(items, cctx{})
-	if err != nil {
-		return expr{}, err
-	}
-	if inner.konst == -1 {
-		return falseExpr, nil
-	}
-	b := sq.Select("1").From(from)
-	for _, jc := range sub.joinClauses() {
-		b = b.JoinClause(jc)
-	}
-	b = b.Where(corr)
-	if inner.konst == 0 {
-		b = b.Where(inner)
-	}
-	sql, args, err := b.ToSql()
-	if err != nil {
-		return expr{}, err
-	}
-	return expr{sql: "EXISTS (" + sql + ")", args: args}, nil
 }
 
 func boolValue(m *orm.Model, p path, v any) (bool, error) {
@@ -249,7 +468,7 @@ func (s *scope) column(p path, needLeft bool) (alias string, f *orm.Field, nulla
 			hops, f = hops[:len(hops)-1], last
 		}
 	}
-	nullable = f.Nullable
+	nullable = f.Nullable || s.nullableRoot
 	for _, h := range hops {
 		nullable = nullable || hopNullable(h)
 	}

@@ -52,7 +52,7 @@ func ExampleQuerySet_SQL() {
 	fmt.Println(sql)
 	fmt.Println(args, err)
 	// Output:
-	// SELECT "book"."id", "book"."title", "book"."pages", "book"."rating", "book"."price", "book"."published", "book"."genre", "book"."author_id", "book"."publisher_id", "book"."translator_id" FROM "book" WHERE (EXISTS (SELECT 1 FROM "review" AS "U0" WHERE "U0"."book_id" = "book"."id" AND ("U0"."body" ILIKE $1 AND "U0"."stars" >= $2)) AND NOT ("book"."rating" IS NULL))
+	// SELECT "book"."id", "book"."title", "book"."pages", "book"."rating", "book"."price", "book"."published", "book"."genre", "book"."author_id", "book"."publisher_id", "book"."translator_id" FROM "book" WHERE (EXISTS (SELECT 1 FROM "review" AS "U0" WHERE "U0"."book_id" = "book"."id" AND (UPPER("U0"."body") LIKE UPPER($1) AND "U0"."stars" >= $2)) AND NOT ("book"."rating" IS NULL))
 	// [%good% 4] <nil>
 }
 

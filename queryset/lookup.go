@@ -13,11 +13,13 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-// leaf compiles one lookup on a to-one path.
-func (s *scope) leaf(p path, value any, cx cctx) (expr, error) {
-	m := s.model
+// leaf compiles one lookup on a to-one path of s. fs is the scope of the
+// filter's own model, which F() expressions refer to (in an EXISTS too).
+func (s *scope) leaf(p path, value any, cx cctx, fs *scope) (expr, error) {
+	m := s.root
 	isNullTrue := p.lookup == "isnull" && value == true
-	nilExact := p.lookup == "exact" && isNilValue(value)
+	// iexact=None is IS NULL too, as in Django.
+	nilExact := (p.lookup == "exact" || p.lookup == "iexact") && isNilValue(value)
 	needLeft := cx.negated || cx.inOr || isNullTrue || nilExact
 	alias, f, nullable := s.column(p, needLeft)
 	col := qcol(alias, f.Column)
@@ -25,24 +27,29 @@ func (s *scope) leaf(p path, value any, cx cctx) (expr, error) {
 	kind := kindOf(p)
 
 	if fx, ok := value.(Expr); ok {
-		return s.compareExpr(p, lhs, col, nullable, fx, cx)
+		return s.compareExpr(p, lhs, col, nullable, fx, cx, fs)
 	}
 
 	var e expr
-	switch p.lookup {
-	case "isnull":
-		isNull, err := boolValue(m, p, value)
-		if err != nil {
+	isNull := nilExact
+	if p.lookup == "isnull" {
+		var err error
+		if isNull, err = boolValue(m, p, value); err != nil {
 			return expr{}, err
+		}
+	}
+	if p.lookup == "isnull" || nilExact {
+		if s != fs && !nullable && f.PK && len(p.hops) == 0 {
+			// The key of a related row an EXISTS ranges over: never NULL.
+			if isNull {
+				return falseExpr, nil
+			}
+			return trueExpr, nil
 		}
 		if isNull {
 			return expr{sql: col + " IS NULL"}, nil
 		}
 		return expr{sql: col + " IS NOT NULL"}, nil
-	case "exact":
-		if nilExact {
-			return expr{sql: col + " IS NULL"}, nil
-		}
 	}
 
 	switch p.transform {
@@ -86,11 +93,13 @@ func (s *scope) leaf(p path, value any, cx cctx) (expr, error) {
 		if base != "endswith" {
 			pattern += "%"
 		}
-		op := " LIKE "
 		if strings.HasPrefix(p.lookup, "i") {
-			op = " ILIKE "
+			// As Django: ILIKE folds case differently on non-ASCII text
+			// (final sigma, dotless i, long s) and would return other rows.
+			e = expr{sql: "UPPER(" + asText(lhs, f) + ") LIKE UPPER(?)", args: []any{pattern}}
+			break
 		}
-		e = expr{sql: asText(lhs, f) + op + "?", args: []any{pattern}}
+		e = expr{sql: asText(lhs, f) + " LIKE ?", args: []any{pattern}}
 	case "regex", "iregex":
 		v, err := stringValue(m, p, value)
 		if err != nil {
@@ -262,10 +271,10 @@ func (s *scope) yearBounds(p path, f *orm.Field, col string, value any) (expr, b
 	default:
 		return expr{}, false, nil
 	}
-	v, err := convertValue(s.model, p, orm.KindInt, value)
+	v, err := convertValue(s.root, p, orm.KindInt, value)
 	if err != nil || v == nil {
 		if err == nil {
-			err = &orm.FieldError{Model: s.model.Name, Field: p.key, Msg: "cannot compare a year with nil; use isnull"}
+			err = &orm.FieldError{Model: s.root.Name, Field: p.key, Msg: "cannot compare a year with nil; use isnull"}
 		}
 		return expr{}, true, err
 	}
@@ -296,13 +305,13 @@ func (s *scope) yearBounds(p path, f *orm.Field, col string, value any) (expr, b
 }
 
 // compareExpr compiles a comparison with an F() expression on the right.
-func (s *scope) compareExpr(p path, lhs, col string, nullable bool, fx Expr, cx cctx) (expr, error) {
+func (s *scope) compareExpr(p path, lhs, col string, nullable bool, fx Expr, cx cctx, fs *scope) (expr, error) {
 	op, ok := comparisons[p.lookup]
 	if !ok || p.transform != "" {
-		return expr{}, &orm.FieldError{Model: s.model.Name, Field: p.key,
+		return expr{}, &orm.FieldError{Model: s.root.Name, Field: p.key,
 			Msg: fmt.Sprintf("F() expressions work with exact, gt, gte, lt and lte, not %q", p.lookup)}
 	}
-	rhs, nullCols, err := s.compileF(fx, cx.negated || cx.inOr)
+	rhs, nullCols, err := fs.compileF(fx, cx.negated || cx.inOr)
 	if err != nil {
 		return expr{}, err
 	}

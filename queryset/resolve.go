@@ -152,6 +152,13 @@ var (
 func validLookups(p path) []string {
 	out := append([]string(nil), anyLookups...)
 	if p.field.Rel != nil && p.field.Rel.Multi() {
+		// A multi-valued relation compares its related key, as Django's
+		// related lookups do: exact, in, isnull and the orderings.
+		switch kindOf(p) {
+		case orm.KindInt, orm.KindString, orm.KindUUID, orm.KindNumeric, orm.KindTime, orm.KindDate:
+			out = append(out, "gt", "gte", "lt", "lte")
+		}
+		sort.Strings(out)
 		return out
 	}
 	switch kindOf(p) {

@@ -55,11 +55,17 @@ type scope struct {
 	alias  string
 	joins  []*join
 	byPath map[string]*join
+	// root is the model the filter's keys start from, named in errors (the
+	// scope's own model, or the outer one for an EXISTS subquery).
+	root *orm.Model
+	// nullableRoot: the scope's own row may be the all-NULL one (an EXISTS
+	// that LEFT JOINs the related rows to a one-row table).
+	nullableRoot bool
 }
 
 func (c *compiler) scope(m *orm.Model, alias string) *scope {
 	c.used[alias] = true
-	return &scope{c: c, model: m, alias: alias, byPath: map[string]*join{}}
+	return &scope{c: c, model: m, alias: alias, byPath: map[string]*join{}, root: m}
 }
 
 // join is one relation hop joined into a scope.
@@ -113,7 +119,7 @@ func (s *scope) joinPath(hops []*orm.Field, needLeft bool) *join {
 			s.byPath[key] = j
 			s.joins = append(s.joins, j)
 		}
-		if needLeft && hopNullable(h) {
+		if needLeft && (hopNullable(h) || (parent == nil && s.nullableRoot)) {
 			j.left = true
 		}
 		parent = j

@@ -46,6 +46,9 @@ func (q query) plan(withOrder, withRelated bool) (*stmt, error) {
 	st.nodes = []*selectNode{{model: q.model, parent: -1, alias: st.s.alias}}
 	parts := make([]expr, 0, len(q.filters))
 	for _, f := range q.filters {
+		if normalize(f.node) == nil {
+			continue // an empty Q is ignored, by Exclude too
+		}
 		e, err := st.s.compileNode(f.node, cctx{negated: f.exclude})
 		if err != nil {
 			return nil, wrapChain(q.model, err)
@@ -110,12 +113,13 @@ func (st *stmt) selectRelated(paths []string) error {
 				continue
 			}
 			planned := len(st.s.joins)
-			j := st.s.joinPath(hops, true)
+			j := st.s.joinPath(hops, false) // a join a filter planned keeps its kind
 			if len(st.s.joins) > planned {
 				// A join only SelectRelated needs is LEFT even on a NOT NULL
 				// key: loading a relation never drops a row, and a key
 				// pointing at no row (no foreign-key constraint) is kept and
-				// reported by Get. A join a filter planned keeps its kind.
+				// reported by Get. A join a filter planned keeps its kind:
+				// INNER where the filter needs the related row anyway.
 				j.left = true
 			}
 			st.nodes = append(st.nodes, &selectNode{path: key, field: f, parent: parent, model: f.Rel.Target, alias: j.alias})

@@ -1,0 +1,2 @@
+SELECT "book"."id", "book"."title", "book"."pages", "book"."rating", "book"."price", "book"."published", "book"."genre", "book"."author_id", "book"."publisher_id", "book"."translator_id" FROM "book" WHERE NOT (EXISTS (SELECT 1 FROM "book_tags" AS "U0" INNER JOIN "tag" AS "U1" ON "U1"."id" = "U0"."tag_id" WHERE "U0"."book_id" = "book"."id"))
+-- args: []

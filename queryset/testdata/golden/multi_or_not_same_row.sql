@@ -1,0 +1,2 @@
+SELECT "book"."id", "book"."title", "book"."pages", "book"."rating", "book"."price", "book"."published", "book"."genre", "book"."author_id", "book"."publisher_id", "book"."translator_id" FROM "book" WHERE (EXISTS (SELECT 1 FROM "review" AS "U0" WHERE "U0"."book_id" = "book"."id" AND "U0"."stars" = $1) OR EXISTS (SELECT 1 FROM (SELECT 1) AS "U2" LEFT JOIN "review" AS "U1" ON "U1"."book_id" = "book"."id" WHERE NOT ("U1"."body" = $2 AND "U1"."body" IS NOT NULL)))
+-- args: [5, "great"]

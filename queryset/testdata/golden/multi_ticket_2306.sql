@@ -1,0 +1,2 @@
+SELECT "book"."id", "book"."title", "book"."pages", "book"."rating", "book"."price", "book"."published", "book"."genre", "book"."author_id", "book"."publisher_id", "book"."translator_id" FROM "book" INNER JOIN "author" ON "author"."id" = "book"."author_id" WHERE EXISTS (SELECT 1 FROM "book_tags" AS "U0" INNER JOIN "tag" AS "U1" ON "U1"."id" = "U0"."tag_id" WHERE "U0"."book_id" = "book"."id" AND ("U1"."id" = $1 AND ("author"."name" = $2 OR "U1"."id" = $3)))
+-- args: [1, "fred", 2]

@@ -1,0 +1,2 @@
+SELECT "book"."id", "book"."title", "book"."pages", "book"."rating", "book"."price", "book"."published", "book"."genre", "book"."author_id", "book"."publisher_id", "book"."translator_id" FROM "book" INNER JOIN "author" ON "author"."id" = "book"."author_id" WHERE EXISTS (SELECT 1 FROM (SELECT 1) AS "U1" LEFT JOIN "book" AS "U0" ON "U0"."author_id" = "author"."id" WHERE "U0"."rating" IS NULL)
+-- args: []

@@ -1,0 +1,2 @@
+SELECT "book"."id", "book"."title", "book"."pages", "book"."rating", "book"."price", "book"."published", "book"."genre", "book"."author_id", "book"."publisher_id", "book"."translator_id" FROM "book" WHERE EXISTS (SELECT 1 FROM "book_tags" AS "U0" INNER JOIN "tag" AS "U1" ON "U1"."id" = "U0"."tag_id" INNER JOIN "review" AS "U2" ON "U2"."book_id" = "book"."id" WHERE "U0"."book_id" = "book"."id" AND (("U1"."name" = $1 OR "U2"."stars" = $2) AND "U2"."body" = $3 AND "U1"."name" = $4))
+-- args: ["red", 5, "ok", "blue"]
