@@ -85,7 +85,7 @@ type propWorld struct {
 	pool   map[*orm.Field][]any // values present in each column, for matching lookups
 	runes  []rune
 	genres []string
-	stats [3]int // passing cases with no row, some, every row
+	stats  [3]int // passing cases with no row, some, every row
 	// textOrder: the server orders text by code point (C.UTF-8), as the
 	// evaluator does; otherwise text is not compared with gt/lt/range.
 	textOrder bool
@@ -288,11 +288,11 @@ type propCall struct {
 func (w *propWorld) check(t *testing.T, seed int64) bool {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(uint64(seed), propertyDataSeed))
-	g := &propGen{w: w, rng: rng}
 	root := w.roots[rng.IntN(len(w.roots))]
 	if rng.IntN(3) > 0 {
 		root = w.roots[0] // mostly books: every relation kind
 	}
+	g := &propGen{w: w, rng: rng, root: root}
 	g.paths(root)
 	calls := make([]propCall, 1+rng.IntN(2))
 	for i := range calls {
@@ -355,8 +355,9 @@ func (w *propWorld) run(ctx context.Context, q query) ([]int64, error) {
 
 // propGen draws one case.
 type propGen struct {
-	w     *propWorld
-	rng   *rand.Rand
+	w    *propWorld
+	rng  *rand.Rand
+	root *orm.Model
 	hops [][]*orm.Field // relation paths this case keeps coming back to
 	last []*orm.Field   // the path of the previous lookup, often taken again
 }
@@ -443,7 +444,9 @@ func (g *propGen) leaf(root *orm.Model) (string, any) {
 		names = append(names, h.Name)
 		cur = h.Rel.Target
 	}
-	key := func(parts ...string) string { return strings.Join(append(append([]string(nil), names...), parts...), "__") }
+	key := func(parts ...string) string {
+		return strings.Join(append(append([]string(nil), names...), parts...), "__")
+	}
 	if len(path) > 0 && g.rng.IntN(6) == 0 {
 		// The relation itself: its key, or whether there is one.
 		last := path[len(path)-1]
@@ -505,12 +508,12 @@ func (g *propGen) value(f *orm.Field, transform, lk string) any {
 			if g.rng.IntN(8) == 0 {
 				list = append(list, nil)
 			} else {
-				list = append(list, g.scalar(f, transform, "exact"))
+				list = append(list, g.scalar(f, transform, "in"))
 			}
 		}
 		return list
 	case "range":
-		return []any{g.scalar(f, transform, "exact"), g.scalar(f, transform, "exact")}
+		return []any{g.scalar(f, transform, "range"), g.scalar(f, transform, "range")}
 	case "exact", "iexact":
 		if g.rng.IntN(8) == 0 {
 			return nil
@@ -527,6 +530,9 @@ func (g *propGen) scalar(f *orm.Field, transform, lk string) any {
 		return 1 + g.rng.IntN(12)
 	case "day":
 		return 1 + g.rng.IntN(28)
+	}
+	if transform == "" && f.Kind == orm.KindInt && f.Rel == nil && comparisons[lk] != "" && g.rng.IntN(8) == 0 {
+		return g.f()
 	}
 	present := g.w.pool[f]
 	var v any
@@ -562,7 +568,7 @@ func (g *propGen) scalar(f *orm.Field, transform, lk string) any {
 	s := g.w.str(g.rng, 3)
 	if v != nil && g.rng.IntN(3) > 0 {
 		s = v.(string)
-		if lk != "exact" && lk != "iexact" && lk != "in" && lk != "gt" && lk != "lte" && len(s) > 0 {
+		if lk != "exact" && lk != "iexact" && lk != "in" && lk != "range" && lk != "gt" && lk != "lte" && len(s) > 0 {
 			rs := []rune(s)
 			i := g.rng.IntN(len(rs))
 			s = string(rs[i : i+1+g.rng.IntN(len(rs)-i)]) // a piece of a present value
@@ -577,6 +583,30 @@ func (g *propGen) scalar(f *orm.Field, transform, lk string) any {
 		}
 	}
 	return s
+}
+
+// f draws an F() expression: an integer column of the filtered row, or of
+// a to-one relation of it, maybe plus a constant.
+func (g *propGen) f() Expr {
+	var paths []string
+	add := func(prefix string, m *orm.Model) {
+		for _, c := range m.Columns {
+			if c.Kind == orm.KindInt && c.Rel == nil {
+				paths = append(paths, prefix+c.Name)
+			}
+		}
+	}
+	add("", g.root)
+	for _, r := range g.root.Relations {
+		if r.Rel.Kind == orm.ForeignKey || r.Rel.Kind == orm.OneToOne {
+			add(r.Name+"__", r.Rel.Target)
+		}
+	}
+	x := F(paths[g.rng.IntN(len(paths))])
+	if g.rng.IntN(2) == 0 {
+		return x.Add(g.rng.IntN(5) - 2)
+	}
+	return x
 }
 
 // regex draws a pattern from the grammar refRegex knows, around s.
@@ -648,6 +678,11 @@ func valueSource(v any) string {
 		return "nil"
 	case time.Time:
 		return fmt.Sprintf("time.Date(%d, %d, %d, %d, 0, 0, 0, time.UTC)", v.Year(), v.Month(), v.Day(), v.Hour())
+	case Expr:
+		if v.op == "" {
+			return fmt.Sprintf("F(%q)", v.field)
+		}
+		return fmt.Sprintf("%s.Add(%d)", valueSource(*v.left), v.right)
 	case []any:
 		parts := make([]string, len(v))
 		for i, x := range v {

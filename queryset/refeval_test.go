@@ -432,6 +432,16 @@ func (ev *refEval) lookup(m *orm.Model, r refRow, key string, arg any, b map[str
 			v = int64(t.Day())
 		}
 	}
+	if fx, ok := arg.(Expr); ok {
+		// F(): a column of the filtered row itself (to-one paths only), plus
+		// a constant.
+		fv := ev.fvalue(m, r, fx)
+		if v == nil || fv == nil {
+			return tvUnknown
+		}
+		c := refCompare(v, fv)
+		return tvOf(map[string]bool{"exact": c == 0, "gt": c > 0, "gte": c >= 0, "lt": c < 0, "lte": c <= 0}[k.lookup])
+	}
 	conv := func(a any) any { return refValue(a, k) }
 	switch k.lookup {
 	case "isnull":
@@ -505,6 +515,32 @@ func (ev *refEval) lookup(m *orm.Model, r refRow, key string, arg any, b map[str
 		return tvOf(re.match(v.(string), k.lookup == "iregex", ev.db))
 	}
 	panic("refeval: lookup " + k.lookup)
+}
+
+// fvalue is the value of an F() expression for row r, nil for NULL.
+func (ev *refEval) fvalue(m *orm.Model, r refRow, fx Expr) any {
+	if fx.op == "" {
+		k := ev.key(m, fx.field)
+		obj := ev.walk(r, k.hops, nil)
+		if obj == nil {
+			return nil
+		}
+		return obj[k.field.Column]
+	}
+	l := ev.fvalue(m, r, *fx.left)
+	if l == nil {
+		return nil
+	}
+	n := int64(fx.right.(int))
+	switch fx.op {
+	case "+":
+		return l.(int64) + n
+	case "-":
+		return l.(int64) - n
+	case "*":
+		return l.(int64) * n
+	}
+	panic("refeval: F op " + fx.op)
 }
 
 // refValue is a filter argument in the evaluator's representation.
