@@ -354,10 +354,11 @@ func (b *binding) from(src string) (from, corr string) {
 }
 
 // onlyNull reports whether lf is an IS NULL test that only the all-NULL row
-// of b passes: on a column of b's rows that is never NULL.
+// of b passes: on a column of b's rows that is never NULL (not a reverse
+// one-to-one, which a real row may lack).
 func onlyNull(lf *cleaf, b *binding) bool {
-	return lf.nullTest() && len(lf.hops) == len(b.hops) && lf.p.transform == "" && !lf.field.Nullable &&
-		pathKey(lf.hops) == b.key
+	return lf.nullTest() && len(lf.hops) == len(b.hops) && lf.p.transform == "" && lf.field.Column != "" &&
+		!lf.field.Nullable && pathKey(lf.hops) == b.key
 }
 
 // deepest returns the deepest bound relation among the prefixes of hops

@@ -120,6 +120,7 @@ func goldenCases() map[string]sqlFunc {
 		"multi_not_alone":            books().Filter(Not(Q{"reviews__body": "good"})).SQL,
 		"multi_or_not_same_row":      books().Filter(Or(Q{"reviews__stars": 5}, Not(Q{"reviews__body": "great"}))).SQL,
 		"multi_key_gt":               books().Filter(Q{"reviews__gt": 3}).SQL,
+		"multi_reverse_o2o_isnull":   authors().Filter(Q{"mentees__profile__isnull": true}).SQL,
 		"multi_f_outer":              books().Filter(Q{"reviews__stars__gt": F("rating")}).SQL,
 		"iexact_nil":                 authors().Filter(Q{"email__iexact": nil}).SQL,
 		"empty_exclude":              books().Exclude(Q{}).SQL,

@@ -45,6 +45,8 @@ func TestNullAfterMultiValued(t *testing.T) {
 		{"children=nil is children__isnull", func() []int64 { return ids(t, c, authors.Filter(Q{"books": nil}), 1) }, []int64{3}},
 		{"exclude is the complement", func() []int64 { return ids(t, c, books.Exclude(Q{"reviews": nil}), 1) }, []int64{1, 2, 4}},
 		{"exclude nullable after multi", func() []int64 { return ids(t, c, authors.Exclude(Q{"books__rating": nil}), 1) }, []int64{2}},
+		// Bob's mentee Cy has no profile; Cy has no mentee.
+		{"reverse one-to-one after multi", func() []int64 { return ids(t, c, authors.Filter(Q{"mentees__profile__isnull": true}), 1) }, []int64{2, 3}},
 		{"isnull=false", func() []int64 { return ids(t, c, books.Filter(Q{"reviews__id__isnull": false}), 1) }, []int64{1, 2, 4}},
 	}
 	for _, tc := range cases {
