@@ -160,9 +160,7 @@ func newPropWorld(t testing.TB, pool orm.Querier) *propWorld {
 	if !w.textOrder {
 		t.Logf("the server's collation does not order text by code point: text is not compared with gt/lt/range")
 	}
-	for _, m := range []*orm.Model{modelOf[Book](), modelOf[Author](), modelOf[Tag](), modelOf[Publisher]()} {
-		w.roots = append(w.roots, m)
-	}
+	w.roots = []*orm.Model{modelOf[Book](), modelOf[Author](), modelOf[Tag](), modelOf[Publisher]()}
 	return w
 }
 
@@ -461,11 +459,7 @@ func (g *propGen) leaf(root *orm.Model) (string, any) {
 		}
 		return k, g.value(last.Rel.Target.PK, "", lk)
 	}
-	var cols []*orm.Field
-	for _, f := range cur.Columns {
-		cols = append(cols, f)
-	}
-	f := cols[g.rng.IntN(len(cols))]
+	f := cur.Columns[g.rng.IntN(len(cur.Columns))]
 	transform := ""
 	var lookups []string
 	switch {
@@ -612,7 +606,7 @@ func (g *propGen) f() Expr {
 // regex draws a pattern from the grammar refRegex knows, around s.
 func (g *propGen) regex(s string) string {
 	re := refRegex{anchorStart: g.rng.IntN(3) == 0, anchorEnd: g.rng.IntN(3) == 0}
-	for _, c := range []rune(s) {
+	for _, c := range s {
 		a := refAtom{chars: []rune{c}}
 		switch g.rng.IntN(6) {
 		case 0:

@@ -378,7 +378,7 @@ func (ev *refEval) walk(r refRow, hops []*orm.Field, b map[string]refRow) refRow
 				obj = rows[0]
 			}
 		}
-		if obj == nil || len(obj) == 0 {
+		if len(obj) == 0 { // missing, or the NULL row
 			return nil
 		}
 	}
