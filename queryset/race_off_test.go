@@ -1,0 +1,5 @@
+//go:build !race
+
+package queryset
+
+const propertyDefaultCases = 3000
