@@ -21,7 +21,7 @@ import (
 // The property test: random Filter / Exclude chains over random data, the
 // rows eager's SQL returns against the reference evaluator's (refeval_test.go).
 //
-//	go test ./queryset -run TestPropertySemantics                 # 3,000 cases (500 with -race)
+//	go test ./queryset -run TestPropertySemantics                 # 3,000 cases (500 with -race or -short)
 //	EAGER_PROPERTY_CASES=100000 go test ./queryset -run TestPropertySemantics -timeout 30m
 //	EAGER_PROPERTY_SEED=7 ...                                     # another series
 //	go test ./queryset -run '^$' -fuzz FuzzSemantics              # seeds from the fuzzer
@@ -34,6 +34,9 @@ const propertyDataSeed = 11
 
 func TestPropertySemantics(t *testing.T) {
 	cases, base := propertyDefaultCases, int64(1)
+	if testing.Short() {
+		cases = 500 // CI's runs in every pgx exec mode: values travelling as text
+	}
 	if s := os.Getenv("EAGER_PROPERTY_CASES"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
