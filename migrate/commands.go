@@ -48,11 +48,11 @@ func (c *command) set() (*Set, error) {
 	return NewSet(ms)
 }
 
-func (c *command) models() ([]*orm.Model, error) {
+func (c *command) models() ([]any, error) {
 	if len(c.cfg.models) == 0 {
 		return nil, errors.New("migrate: no models: pass them to Main with migrate.Models(...)")
 	}
-	return ModelsOf(c.cfg.models...)
+	return c.cfg.models, nil
 }
 
 func (c *command) printf(format string, args ...any) { fmt.Fprintf(c.stdout, format, args...) }

@@ -23,8 +23,8 @@ import (
 //
 //	err := migrate.CreateModels(ctx, db, Customer{}, Order{})
 //
-// Models are given as values, pointers, reflect.Types or *orm.Model, as
-// ModelsOf accepts them. Inside a transaction (a DB given to RunInTx) it
+// Models are given as struct values, pointers to them or their
+// reflect.Type, as FromModels takes them. Inside a transaction (a DB given to RunInTx) it
 // runs in a savepoint of it.
 func CreateModels(ctx context.Context, db *orm.DB, models ...any) error {
 	if db == nil {
@@ -33,11 +33,7 @@ func CreateModels(ctx context.Context, db *orm.DB, models ...any) error {
 	if len(models) == 0 {
 		return errors.New("migrate: CreateModels: no models given")
 	}
-	ms, err := ModelsOf(models...)
-	if err != nil {
-		return fmt.Errorf("migrate: CreateModels: %w", err)
-	}
-	state, err := FromModels(ms...)
+	state, err := FromModels(models...)
 	if err != nil {
 		return fmt.Errorf("migrate: CreateModels: %w", err)
 	}

@@ -84,7 +84,7 @@ func TestGenerateApplyChangeRollback(t *testing.T) {
 	require.Equal(t, "0001_initial", ms[0].Name)
 
 	// The file holds exactly what the generator meant.
-	gens, err := migrate.MakeMigrations(newSet(t), models(t, shopV1...), migrate.MakeOptions{})
+	gens, err := migrate.MakeMigrations(newSet(t), shopV1, migrate.MakeOptions{})
 	require.NoError(t, err)
 	require.True(t, reflect.DeepEqual(gens[0].Migration, ms[0]), "file and generator disagree:\n%#v\n%#v", gens[0].Migration, ms[0])
 

@@ -89,13 +89,9 @@ type exampleBook struct {
 // makemigrations as a function: the difference between the models and the
 // migrations so far, as the Go file it writes.
 func ExampleMakeMigrations() {
-	models, err := migrate.ModelsOf(exampleBook{}) // exampleAuthor comes with the relation
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
 	set, _ := migrate.NewSet(nil)
-	gens, err := migrate.MakeMigrations(set, models, migrate.MakeOptions{})
+	// exampleAuthor comes with the relation.
+	gens, err := migrate.MakeMigrations(set, []any{exampleBook{}}, migrate.MakeOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -18,7 +18,6 @@ import (
 
 	"github.com/eagerorm/eager/internal/pgtest"
 	"github.com/eagerorm/eager/migrate"
-	"github.com/eagerorm/eager/orm"
 	"github.com/eagerorm/eager/relations"
 )
 
@@ -96,15 +95,6 @@ var (
 	shopV1 = []any{Customer{}, Order{}, Tag{}}
 	shopV2 = []any{Customer2{}, Order2{}, Tag2{}, Coupon2{}}
 )
-
-func models(t testing.TB, values ...any) []*orm.Model {
-	t.Helper()
-	ms, err := migrate.ModelsOf(values...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ms
-}
 
 func newSet(t testing.TB, ms ...migrate.Migration) *migrate.Set {
 	t.Helper()

@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-
-	"github.com/eagerorm/eager/orm"
 )
 
 // Generated is one migration makemigrations writes.
@@ -39,7 +37,9 @@ type MakeOptions struct {
 // exists, it is built concurrently (so writes are not blocked while it
 // builds), which cannot run in a transaction: such indexes go in a migration
 // of their own, after the rest, so the rest keeps its transaction.
-func MakeMigrations(set *Set, models []*orm.Model, opt MakeOptions) ([]Generated, error) {
+//
+// Models are given as FromModels takes them.
+func MakeMigrations(set *Set, models []any, opt MakeOptions) ([]Generated, error) {
 	target, err := FromModels(models...)
 	if err != nil {
 		return nil, err

@@ -2,10 +2,9 @@ package migrate
 
 import (
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"strings"
-
-	"github.com/eagerorm/eager/orm"
 )
 
 // FromModels builds the schema the models describe: a table per model with
@@ -23,15 +22,23 @@ import (
 // column, which the primary key does not cover: loading the relation from
 // the other side uses it. A through table declared from both sides is
 // created once; one that is itself a model is left to that model.
-func FromModels(models ...*orm.Model) (*State, error) {
-	b := &schemaBuilder{st: NewState(), seen: map[*orm.Model]bool{}, through: map[string]*throughTable{}}
+//
+// Models are given as struct values, pointers to them or their
+// reflect.Type: FromModels(Customer{}, Order{}).
+func FromModels(models ...any) (*State, error) {
+	ms, err := modelsOf(models)
+	if err != nil {
+		return nil, err
+	}
+	return fromModels(ms)
+}
+
+func fromModels(models []*schema.Model) (*State, error) {
+	b := &schemaBuilder{st: NewState(), seen: map[*schema.Model]bool{}, through: map[string]*throughTable{}}
 	for _, m := range models {
-		if m == nil {
-			return nil, fmt.Errorf("migrate: nil model")
-		}
 		b.visit(m)
 	}
-	owners := map[string]*orm.Model{}
+	owners := map[string]*schema.Model{}
 	for _, m := range b.models {
 		if prev, dup := owners[m.Table]; dup {
 			return nil, fmt.Errorf("migrate: models %s and %s both use table %s", prev.Name, m.Name, m.Table)
@@ -45,7 +52,7 @@ func FromModels(models ...*orm.Model) (*State, error) {
 	}
 	for _, m := range b.models {
 		for _, f := range m.Relations {
-			if f.Rel.Kind == orm.ManyToMany && owners[f.Rel.Through] == nil {
+			if f.Rel.Kind == schema.ManyToMany && owners[f.Rel.Through] == nil {
 				if err := b.addThrough(f); err != nil {
 					return nil, err
 				}
@@ -67,10 +74,10 @@ func FromModels(models ...*orm.Model) (*State, error) {
 	return b.st, nil
 }
 
-// ModelsOf returns the metadata of model values or types (Customer{},
+// modelsOf returns the metadata of model values or types (Customer{},
 // &Customer{}, reflect.Type), as Models accepts them.
-func ModelsOf(models ...any) ([]*orm.Model, error) {
-	var out []*orm.Model
+func modelsOf(models []any) ([]*schema.Model, error) {
+	out := make([]*schema.Model, 0, len(models))
 	for _, v := range models {
 		var t reflect.Type
 		switch v := v.(type) {
@@ -78,13 +85,10 @@ func ModelsOf(models ...any) ([]*orm.Model, error) {
 			return nil, fmt.Errorf("migrate: nil model")
 		case reflect.Type:
 			t = v
-		case *orm.Model:
-			out = append(out, v)
-			continue
 		default:
 			t = reflect.TypeOf(v)
 		}
-		m, err := orm.ModelOf(t)
+		m, err := schema.Of(t)
 		if err != nil {
 			return nil, err
 		}
@@ -95,8 +99,8 @@ func ModelsOf(models ...any) ([]*orm.Model, error) {
 
 type schemaBuilder struct {
 	st           *State
-	models       []*orm.Model
-	seen         map[*orm.Model]bool
+	models       []*schema.Model
+	seen         map[*schema.Model]bool
 	through      map[string]*throughTable
 	throughOrder []string
 }
@@ -106,11 +110,11 @@ type throughTable struct {
 	// the two key columns, in the order of the first declaration: column,
 	// referenced model
 	cols   [2]string
-	refs   [2]*orm.Model
+	refs   [2]*schema.Model
 	origin string // the field that declared it first, for errors
 }
 
-func (b *schemaBuilder) visit(m *orm.Model) {
+func (b *schemaBuilder) visit(m *schema.Model) {
 	if b.seen[m] {
 		return
 	}
@@ -121,7 +125,7 @@ func (b *schemaBuilder) visit(m *orm.Model) {
 	}
 }
 
-func (b *schemaBuilder) table(m *orm.Model) error {
+func (b *schemaBuilder) table(m *schema.Model) error {
 	t := &Table{Name: m.Table}
 	for _, f := range m.Columns {
 		if f.SQLType == "" {
@@ -147,10 +151,10 @@ func (b *schemaBuilder) table(m *orm.Model) error {
 	return nil
 }
 
-func (b *schemaBuilder) foreignKeys(m *orm.Model) error {
+func (b *schemaBuilder) foreignKeys(m *schema.Model) error {
 	t := b.st.tables[m.Table]
 	for _, f := range m.Columns {
-		if f.Rel == nil || (f.Rel.Kind != orm.ForeignKey && f.Rel.Kind != orm.OneToOne) {
+		if f.Rel == nil || (f.Rel.Kind != schema.ForeignKey && f.Rel.Kind != schema.OneToOne) {
 			continue
 		}
 		target := f.Rel.Target
@@ -171,19 +175,19 @@ func onDelete(action string) string {
 	return action
 }
 
-func (b *schemaBuilder) addThrough(f *orm.Field) error {
+func (b *schemaBuilder) addThrough(f *schema.Field) error {
 	rel := f.Rel
 	src, dst := f.Model, rel.Target
 	tt, ok := b.through[rel.Through]
 	if !ok {
 		b.through[rel.Through] = &throughTable{name: rel.Through, cols: [2]string{rel.ThroughFrom, rel.ThroughTo},
-			refs: [2]*orm.Model{src, dst}, origin: f.String()}
+			refs: [2]*schema.Model{src, dst}, origin: f.String()}
 		b.throughOrder = append(b.throughOrder, rel.Through)
 		return nil
 	}
 	// Declared again, from the other side or the same one: it must agree.
-	same := tt.cols == [2]string{rel.ThroughFrom, rel.ThroughTo} && tt.refs == [2]*orm.Model{src, dst}
-	swapped := tt.cols == [2]string{rel.ThroughTo, rel.ThroughFrom} && tt.refs == [2]*orm.Model{dst, src}
+	same := tt.cols == [2]string{rel.ThroughFrom, rel.ThroughTo} && tt.refs == [2]*schema.Model{src, dst}
+	swapped := tt.cols == [2]string{rel.ThroughTo, rel.ThroughFrom} && tt.refs == [2]*schema.Model{dst, src}
 	if !same && !swapped {
 		return fmt.Errorf("migrate: through table %s: %s declares (%s -> %s, %s -> %s) but %s declares (%s -> %s, %s -> %s)",
 			tt.name, tt.origin, tt.cols[0], tt.refs[0].Table, tt.cols[1], tt.refs[1].Table,

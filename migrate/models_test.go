@@ -90,12 +90,12 @@ type Right struct {
 }
 
 func TestThroughTableDeclaredInconsistently(t *testing.T) {
-	_, err := migrate.FromModels(models(t, Left{})...)
+	_, err := migrate.FromModels(Left{})
 	require.ErrorContains(t, err, "through table links: Left.links declares (left_id -> left, right_id -> right) but Right.links declares (right_id -> right, other_id -> left)")
 }
 
 func TestTwoModelsOneTable(t *testing.T) {
-	_, err := migrate.FromModels(models(t, Customer{}, Customer2{})...)
+	_, err := migrate.FromModels(Customer{}, Customer2{})
 	require.ErrorContains(t, err, "models Customer and Customer2 both use table customer")
 }
 
@@ -152,7 +152,7 @@ func TestMigrationNames(t *testing.T) {
 	set := newSet(t, createItem)
 	for name, want := range map[string]string{"add_test": "0002_add_test_migration", "linux": "0002_linux_migration",
 		"for_amd64": "0002_for_amd64_migration", "testing": "0002_testing"} {
-		gens, err := migrate.MakeMigrations(set, models(t, Test{}), migrate.MakeOptions{Name: name})
+		gens, err := migrate.MakeMigrations(set, []any{Test{}}, migrate.MakeOptions{Name: name})
 		require.NoError(t, err)
 		require.Equal(t, want, gens[0].Migration.Name)
 	}

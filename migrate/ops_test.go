@@ -203,7 +203,7 @@ func TestLongNamesAreCutLikePostgreSQL(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 
-	st, err := migrate.FromModels(models(t, LongNames{})...)
+	st, err := migrate.FromModels(LongNames{})
 	require.NoError(t, err)
 	tab, ok := st.Table("a_table_name_that_is_rather_long_too")
 	require.True(t, ok)

@@ -3,6 +3,7 @@ package orm
 import (
 	"context"
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -19,7 +20,7 @@ const maxParams = 65535
 // rows behind; it also leaves the objects as they were, without keys or
 // defaults of rows that were rolled back.
 func BulkInsert[T any](ctx context.Context, db *DB, objs []*T) error {
-	m, err := ModelFor[T]()
+	m, err := schema.For[T]()
 	if err != nil {
 		return err
 	}
@@ -37,7 +38,7 @@ func BulkInsert[T any](ctx context.Context, db *DB, objs []*T) error {
 			return fmt.Errorf("orm: bulk insert %s: objs[%d]: %w", m.Name, i, err)
 		}
 	}
-	var returning []*Field
+	var returning []*schema.Field
 	for _, f := range m.Columns {
 		if f.Auto || f.HasDefault {
 			returning = append(returning, f)
@@ -65,7 +66,7 @@ func BulkInsert[T any](ctx context.Context, db *DB, objs []*T) error {
 	return err
 }
 
-func insertChunk[T any](ctx context.Context, db *DB, m *Model, chunk []*T, returning []*Field) error {
+func insertChunk[T any](ctx context.Context, db *DB, m *schema.Model, chunk []*T, returning []*schema.Field) error {
 	var sb strings.Builder
 	sb.WriteString("INSERT INTO " + quote(m.Table) + " (")
 	for i, f := range m.Columns {

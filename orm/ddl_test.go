@@ -1,6 +1,7 @@
 package orm_test
 
 import (
+	"github.com/eagerorm/eager/internal/schema"
 	"strings"
 	"testing"
 
@@ -10,7 +11,7 @@ import (
 
 // createTable writes the table a model describes. It is a test helper only:
 // package migrate owns DDL; this keeps orm's tests independent of it.
-func createTable(t testing.TB, db *orm.DB, m *orm.Model) {
+func createTable(t testing.TB, db *orm.DB, m *schema.Model) {
 	t.Helper()
 	var cols []string
 	for _, f := range m.Columns {
@@ -37,9 +38,9 @@ func createTable(t testing.TB, db *orm.DB, m *orm.Model) {
 	mustExec(t, db, "CREATE TABLE "+pgx.Identifier{m.Table}.Sanitize()+" ("+strings.Join(cols, ", ")+")")
 }
 
-func model[T any](t testing.TB) *orm.Model {
+func model[T any](t testing.TB) *schema.Model {
 	t.Helper()
-	m, err := orm.ModelFor[T]()
+	m, err := schema.For[T]()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -94,54 +95,17 @@ func translate(err error) error {
 }
 
 // ModelError is a struct that cannot be used as a model, or a field of one
-// that cannot be mapped. It names the type and, when it applies, the field.
-type ModelError struct {
-	Model string // Go type name
-	Field string // Go field name, "" for errors about the whole type
-	Msg   string
-	Err   error // the underlying cause, when there is one (a broken relation target)
-}
-
-func (e *ModelError) Error() string {
-	s := "orm: model " + e.Model
-	if e.Field != "" {
-		s += ", field " + e.Field
-	}
-	s += ": " + e.Msg
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
-}
-
-func (e *ModelError) Unwrap() error { return e.Err }
+// that cannot be mapped (every terminal method of a QuerySet over it, and
+// every write of it, returns it). Its fields: Model (the Go type name),
+// Field (the Go field name, "" for errors about the whole type), Msg, and
+// Err, the underlying cause when there is one (a broken relation target,
+// reachable with errors.Unwrap). Test with errors.As.
+type ModelError = schema.ModelError
 
 // FieldError is a field name, lookup or value a caller passed that does not
-// fit the model: an unknown field, a lookup the field's type does not support,
-// a value of the wrong type. It names the model, the field and, for unknown
-// names, the choices that exist.
-type FieldError struct {
-	Model   string
-	Field   string   // the name as the caller wrote it
-	Value   any      // the offending value, when a value was the problem
-	Msg     string   // what is wrong
-	Choices []string // valid names, for an unknown field
-	Suggest string   // the closest valid name, if any
-}
-
-func (e *FieldError) Error() string {
-	s := fmt.Sprintf("orm: %s: field %q: %s", e.Model, e.Field, e.Msg)
-	if e.Suggest != "" {
-		s += fmt.Sprintf(" (did you mean %q?)", e.Suggest)
-	}
-	if len(e.Choices) > 0 {
-		s += "; choices are: "
-		for i, c := range e.Choices {
-			if i > 0 {
-				s += ", "
-			}
-			s += c
-		}
-	}
-	return s
-}
+// fit the model: an unknown field, a lookup the field's type does not
+// support, a value of the wrong type. Its fields: Model, Field (the name as
+// the caller wrote it), Value (the offending value, when a value was the
+// problem), Msg, Choices (the valid names, for an unknown field) and
+// Suggest (the closest valid name, if any). Test with errors.As.
+type FieldError = schema.FieldError

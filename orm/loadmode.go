@@ -158,12 +158,14 @@ func LazyAllowed(ctx context.Context) bool {
 type LazyLoadError struct {
 	Model    string // the model of the row accessed ("Order")
 	Relation string // the relation's name ("customer")
-	Kind     RelationKind
-	Peers    int // rows in the result set the row came from
-	Mode     LoadMode
-	Site     string // file:line of the access
-	Fix      string // the QuerySet call that loads it: .SelectRelated("customer")
-	Root     string // the model of the QuerySet to add Fix to
+	// Kind is the relation's kind: "ForeignKey", "OneToOne", "reverse
+	// OneToOne", "Many" or "ManyToMany".
+	Kind  string
+	Peers int // rows in the result set the row came from
+	Mode  LoadMode
+	Site  string // file:line of the access
+	Fix   string // the QuerySet call that loads it: .SelectRelated("customer")
+	Root  string // the model of the QuerySet to add Fix to
 }
 
 func (e *LazyLoadError) Error() string {

@@ -2,6 +2,7 @@ package orm
 
 import (
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"unsafe"
 )
@@ -26,10 +27,10 @@ type HeldRelation interface {
 // own (Many, ManyToMany, reverse OneToOne) that holds rows: any for an
 // insert (the new row has no links yet), only rows a setter put there for an
 // update (rows loaded from the database are already saved).
-func checkHeld(m *Model, base unsafe.Pointer, verb string, onlySet bool) error {
+func checkHeld(m *schema.Model, base unsafe.Pointer, verb string, onlySet bool) error {
 	for _, f := range m.Relations {
 		rel := f.Rel
-		if rel.Kind != Many && rel.Kind != ManyToMany && rel.Kind != ReverseOneToOne {
+		if rel.Kind != schema.Many && rel.Kind != schema.ManyToMany && rel.Kind != schema.ReverseOneToOne {
 			continue
 		}
 		h, ok := f.Addr(base).(HeldRelation)
@@ -46,7 +47,7 @@ func checkHeld(m *Model, base unsafe.Pointer, verb string, onlySet bool) error {
 		}
 		var how string
 		switch rel.Kind {
-		case ManyToMany:
+		case schema.ManyToMany:
 			how = fmt.Sprintf("the links live in the join table %q: write them after the %s", rel.Through, verb)
 		default:
 			how = fmt.Sprintf("set the %s's %s to this row and write it", rel.Target.Name, rel.Remote.GoName)
@@ -61,9 +62,9 @@ func checkHeld(m *Model, base unsafe.Pointer, verb string, onlySet bool) error {
 // among fields that points at an unsaved row: the target's key is generated
 // by the database and the key the relation holds (read from the related row
 // now) is still the zero value.
-func checkKeys(fields []*Field, base unsafe.Pointer) error {
+func checkKeys(fields []*schema.Field, base unsafe.Pointer) error {
 	for _, f := range fields {
-		if !f.isKey {
+		if !f.IsKey() {
 			continue
 		}
 		pk := f.Rel.Target.PK
@@ -81,7 +82,7 @@ func checkKeys(fields []*Field, base unsafe.Pointer) error {
 }
 
 // checkInsert runs both checks for an insert of the row at base.
-func checkInsert(m *Model, base unsafe.Pointer) error {
+func checkInsert(m *schema.Model, base unsafe.Pointer) error {
 	if len(m.Relations) == 0 {
 		return nil
 	}

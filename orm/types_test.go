@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"github.com/eagerorm/eager/internal/schema"
 	"testing"
 	"time"
 	"unsafe"
@@ -193,7 +194,7 @@ func TestColumnTypesRoundTrip(t *testing.T) {
 
 // readAll scans every row of m's table through the metadata's field
 // addresses, the way querysets scan.
-func readAll(t *testing.T, db *orm.DB, m *orm.Model) []*AllTypes {
+func readAll(t *testing.T, db *orm.DB, m *schema.Model) []*AllTypes {
 	t.Helper()
 	rows, err := db.Query(context.Background(), "SELECT * FROM "+m.Table+" ORDER BY id")
 	require.NoError(t, err)

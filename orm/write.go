@@ -3,6 +3,7 @@ package orm
 import (
 	"context"
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"strconv"
 	"strings"
@@ -18,7 +19,7 @@ func quote(name string) string { return pgx.Identifier{name}.Sanitize() }
 // column) are left to the database and read back into obj with RETURNING.
 // On error obj is left as it was.
 func Insert[T any](ctx context.Context, db *DB, obj *T) error {
-	m, err := ModelFor[T]()
+	m, err := schema.For[T]()
 	if err != nil {
 		return err
 	}
@@ -34,7 +35,7 @@ func Insert[T any](ctx context.Context, db *DB, obj *T) error {
 	}
 	var cols, params []string
 	var args []any
-	var returning []*Field
+	var returning []*schema.Field
 	for _, f := range m.Columns {
 		if serverFilled(f, base) {
 			returning = append(returning, f)
@@ -66,7 +67,7 @@ func Insert[T any](ctx context.Context, db *DB, obj *T) error {
 		// Scan may have filled some fields before it failed; they were zero
 		// (that is why the database was asked for them), so zero them again.
 		for _, f := range returning {
-			f.setZero(base)
+			setZero(f, base)
 		}
 		return fmt.Errorf("orm: insert %s: %w", m.Name, err)
 	}
@@ -75,11 +76,11 @@ func Insert[T any](ctx context.Context, db *DB, obj *T) error {
 
 // serverFilled reports whether the database supplies the column's value for
 // this row: its field is zero and it has an identity or a default.
-func serverFilled(f *Field, base unsafe.Pointer) bool {
+func serverFilled(f *schema.Field, base unsafe.Pointer) bool {
 	return (f.Auto || f.HasDefault) && f.IsZero(base)
 }
 
-func (f *Field) setZero(base unsafe.Pointer) {
+func setZero(f *schema.Field, base unsafe.Pointer) {
 	reflect.NewAt(f.Type, unsafe.Add(base, f.Offset)).Elem().SetZero()
 }
 
@@ -87,11 +88,11 @@ func (f *Field) setZero(base unsafe.Pointer) {
 // a bulk insert, so that a failed one can put them back: objects must not
 // carry keys and defaults of rows that were rolled back.
 type readBack struct {
-	fields []*Field
+	fields []*schema.Field
 	saved  []reflect.Value // per field, a slice holding its value in each object
 }
 
-func saveReadBack[T any](fields []*Field, objs []*T) readBack {
+func saveReadBack[T any](fields []*schema.Field, objs []*T) readBack {
 	rb := readBack{fields: fields, saved: make([]reflect.Value, len(fields))}
 	for i, f := range fields {
 		vals := reflect.MakeSlice(reflect.SliceOf(f.Type), len(objs), len(objs))
@@ -111,7 +112,7 @@ func restoreReadBack[T any](rb readBack, objs []*T) {
 	}
 }
 
-func writeReturning(sb *strings.Builder, fields []*Field) {
+func writeReturning(sb *strings.Builder, fields []*schema.Field) {
 	sb.WriteString(" RETURNING ")
 	for i, f := range fields {
 		if i > 0 {
@@ -125,7 +126,7 @@ func writeReturning(sb *strings.Builder, fields []*Field) {
 // names it writes every column but the key. It returns an error matching
 // ErrNoRows when no row has that key.
 func Update[T any](ctx context.Context, db *DB, obj *T, fields ...string) error {
-	m, err := ModelFor[T]()
+	m, err := schema.For[T]()
 	if err != nil {
 		return err
 	}
@@ -175,9 +176,9 @@ func Update[T any](ctx context.Context, db *DB, obj *T, fields ...string) error 
 	return nil
 }
 
-func updateFields(m *Model, names []string) ([]*Field, error) {
+func updateFields(m *schema.Model, names []string) ([]*schema.Field, error) {
 	if len(names) == 0 {
-		var all []*Field
+		var all []*schema.Field
 		for _, f := range m.Columns {
 			if !f.PK {
 				all = append(all, f)
@@ -188,8 +189,8 @@ func updateFields(m *Model, names []string) ([]*Field, error) {
 		}
 		return all, nil
 	}
-	seen := map[*Field]bool{}
-	var out []*Field
+	seen := map[*schema.Field]bool{}
+	var out []*schema.Field
 	for _, name := range names {
 		f, ok := m.FieldByName(name)
 		if !ok {
@@ -212,7 +213,7 @@ func updateFields(m *Model, names []string) ([]*Field, error) {
 // Delete removes obj's row, found by primary key. It returns an error matching
 // ErrNoRows when no row has that key.
 func Delete[T any](ctx context.Context, db *DB, obj *T) error {
-	m, err := ModelFor[T]()
+	m, err := schema.For[T]()
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package queryset
 import (
 	"context"
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"slices"
 	"sort"
@@ -69,7 +70,7 @@ type aggSQL struct {
 	sql  string
 	args []any
 	typ  reflect.Type
-	kind orm.ColumnKind
+	kind schema.ColumnKind
 }
 
 var int64Type = reflect.TypeFor[int64]()
@@ -79,7 +80,7 @@ func (s *scope) aggregate(a Agg) (aggSQL, error) {
 		return aggSQL{}, fmt.Errorf("queryset: empty aggregate (use Count, Sum, Avg, Min or Max)")
 	}
 	var arg string
-	var f *orm.Field
+	var f *schema.Field
 	if a.field == "*" {
 		if a.fn != "COUNT" || a.distinct {
 			return aggSQL{}, &orm.FieldError{Model: s.model.Name, Field: a.field, Msg: "only Count takes \"*\" (and not with Distinct)"}
@@ -98,20 +99,20 @@ func (s *scope) aggregate(a Agg) (aggSQL, error) {
 		}
 		if a.fn != "COUNT" && a.fn != "MIN" && a.fn != "MAX" {
 			switch f.Kind {
-			case orm.KindInt, orm.KindFloat, orm.KindNumeric, orm.KindInterval:
+			case schema.KindInt, schema.KindFloat, schema.KindNumeric, schema.KindInterval:
 			default:
 				return aggSQL{}, &orm.FieldError{Model: s.model.Name, Field: a.field,
 					Msg: fmt.Sprintf("%s needs a numeric field, not %s field %s", a.fn, f.Kind, f)}
 			}
 		}
 	}
-	out := aggSQL{sql: a.fn + "(" + arg + ")", typ: int64Type, kind: orm.KindInt}
+	out := aggSQL{sql: a.fn + "(" + arg + ")", typ: int64Type, kind: schema.KindInt}
 	if f != nil && a.fn != "COUNT" {
 		out.typ, out.kind = valueType(f), f.Kind
 		switch {
-		case a.fn == "AVG" && (f.Kind == orm.KindInt || f.Kind == orm.KindFloat):
-			out.typ, out.kind = reflect.TypeFor[float64](), orm.KindFloat
-		case a.fn == "SUM" && f.Kind == orm.KindInt:
+		case a.fn == "AVG" && (f.Kind == schema.KindInt || f.Kind == schema.KindFloat):
+			out.typ, out.kind = reflect.TypeFor[float64](), schema.KindFloat
+		case a.fn == "SUM" && f.Kind == schema.KindInt:
 			out.typ = int64Type
 		}
 	}
@@ -324,7 +325,7 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 }
 
 // havingExpr compiles HAVING conditions on aggregate aliases.
-func havingExpr(m *orm.Model, n Node, aggs map[string]aggSQL, negated bool) (expr, error) {
+func havingExpr(m *schema.Model, n Node, aggs map[string]aggSQL, negated bool) (expr, error) {
 	switch n := n.(type) {
 	case orNode:
 		var parts []expr
@@ -362,7 +363,7 @@ func havingExpr(m *orm.Model, n Node, aggs map[string]aggSQL, negated bool) (exp
 			}
 			return expr{}, &orm.FieldError{Model: m.Name, Field: it.key, Msg: "Having refers to aggregate aliases", Choices: sorted(names)}
 		}
-		p := path{key: it.key, lookup: lookup, field: &orm.Field{Model: m, Name: alias, Kind: a.kind, Type: a.typ}}
+		p := path{key: it.key, lookup: lookup, field: &schema.Field{Model: m, Name: alias, Kind: a.kind, Type: a.typ}}
 		var e expr
 		switch lookup {
 		case "isnull":

@@ -2,6 +2,7 @@ package queryset
 
 import (
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"strings"
 
@@ -79,10 +80,10 @@ type env struct {
 
 // binding is one multi-valued relation bound by an EXISTS subquery.
 type binding struct {
-	key   string       // its path from the filter's model: "reviews", "books__tags"
-	hops  []*orm.Field // that path's relations
-	sc    *scope       // the subquery scope of its target rows
-	inner bool         // the subquery ranges over the related rows only, never the NULL row
+	key   string          // its path from the filter's model: "reviews", "books__tags"
+	hops  []*schema.Field // that path's relations
+	sc    *scope          // the subquery scope of its target rows
+	inner bool            // the subquery ranges over the related rows only, never the NULL row
 	// through is the join table's alias for a many-to-many relation.
 	through string
 }
@@ -258,7 +259,7 @@ func (e env) bind(vars []string, body *ctree, cx cctx) (expr, error) {
 		needLeft := cx.negated || cx.inOr || !b.inner
 		src := e.scopeOf(parent)
 		srcs = append(srcs, src.aliasOf(src.joinPath(toOne, needLeft)))
-		if rel.Rel.Kind == orm.ManyToMany {
+		if rel.Rel.Kind == schema.ManyToMany {
 			b.through = src.c.subAlias()
 		}
 		b.sc = src.c.scope(rel.Rel.Target, src.c.subAlias())
@@ -310,7 +311,7 @@ func (e env) bind(vars []string, body *ctree, cx cctx) (expr, error) {
 				if first {
 					from = `(SELECT 1) AS ` + pgxIdent(e.root.c.subAlias())
 				}
-				if b.hops[len(b.hops)-1].Rel.Kind == orm.ManyToMany {
+				if b.hops[len(b.hops)-1].Rel.Kind == schema.ManyToMany {
 					rel = "(" + rel + ")"
 				}
 				kind := " LEFT JOIN "
@@ -345,7 +346,7 @@ func (b *binding) from(src string) (from, corr string) {
 	f := b.hops[len(b.hops)-1]
 	r := f.Rel
 	sub := b.sc.alias
-	if r.Kind == orm.ManyToMany {
+	if r.Kind == schema.ManyToMany {
 		return qtable(r.Through, b.through) + " INNER JOIN " + qtable(r.Target.Table, sub) + " ON " +
 				qcol(sub, r.Target.PK.Column) + " = " + qcol(b.through, r.ThroughTo),
 			qcol(b.through, r.ThroughFrom) + " = " + qcol(src, f.Model.PK.Column)
@@ -364,7 +365,7 @@ func onlyNull(lf *cleaf, b *binding) bool {
 // deepest returns the deepest bound relation among the prefixes of hops
 // ending on a multi-valued relation, and how many hops it covers (nil, 0:
 // the filter's own model).
-func (e env) deepest(hops []*orm.Field) (*binding, int) {
+func (e env) deepest(hops []*schema.Field) (*binding, int) {
 	for n := len(hops); n > 0; n-- {
 		if !hops[n-1].Rel.Multi() {
 			continue
@@ -437,7 +438,7 @@ func appendNew(list []string, add ...string) []string {
 	return list
 }
 
-func pathKey(hops []*orm.Field) string {
+func pathKey(hops []*schema.Field) string {
 	names := make([]string, len(hops))
 	for i, h := range hops {
 		names[i] = h.Name
@@ -445,7 +446,7 @@ func pathKey(hops []*orm.Field) string {
 	return strings.Join(names, "__")
 }
 
-func boolValue(m *orm.Model, p path, v any) (bool, error) {
+func boolValue(m *schema.Model, p path, v any) (bool, error) {
 	b, ok := v.(bool)
 	if !ok {
 		return false, &orm.FieldError{Model: m.Name, Field: p.key, Value: v,
@@ -458,14 +459,14 @@ func boolValue(m *orm.Model, p path, v any) (bool, error) {
 // field whose column holds it. A key ending on a forward relation, or on the
 // primary key behind one, uses the foreign key column and needs no join
 // (customer=7, customer__pk=7, customer__id=7 all read orders.customer_id).
-func (s *scope) column(p path, needLeft bool) (alias string, f *orm.Field, nullable bool) {
+func (s *scope) column(p path, needLeft bool) (alias string, f *schema.Field, nullable bool) {
 	hops, f := p.hops, p.field
 	if f.Rel != nil && f.Column == "" { // reverse one-to-one, or a joined multi-valued relation
-		hops, f = append(append([]*orm.Field(nil), hops...), f), f.Rel.Target.PK
+		hops, f = append(append([]*schema.Field(nil), hops...), f), f.Rel.Target.PK
 	}
 	if f.PK && p.transform == "" && len(hops) > 0 {
 		last := hops[len(hops)-1]
-		if last.Rel.Kind == orm.ForeignKey || last.Rel.Kind == orm.OneToOne {
+		if last.Rel.Kind == schema.ForeignKey || last.Rel.Kind == schema.OneToOne {
 			hops, f = hops[:len(hops)-1], last
 		}
 	}

@@ -2,6 +2,7 @@ package queryset
 
 import (
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ func (q query) maxDepth() int {
 // a path that may come from user input is a cost to bound (a 400-hop path
 // once ran for half an hour). A key with at most limit parts cannot cross
 // more, so the common case costs one count of "__".
-func checkDepth(m *orm.Model, key string, limit int) error {
+func checkDepth(m *schema.Model, key string, limit int) error {
 	if m == nil || strings.Count(key, "__") < limit {
 		return nil
 	}
@@ -57,7 +58,7 @@ func checkDepth(m *orm.Model, key string, limit int) error {
 
 // checkRelationPath refuses a SelectRelated or PrefetchRelated path of more
 // than limit relations (every name in it is one).
-func checkRelationPath(m *orm.Model, path string, limit int) error {
+func checkRelationPath(m *schema.Model, path string, limit int) error {
 	if m == nil {
 		return nil
 	}
@@ -67,14 +68,14 @@ func checkRelationPath(m *orm.Model, path string, limit int) error {
 	return nil
 }
 
-func depthError(m *orm.Model, key string, n, limit int) error {
+func depthError(m *schema.Model, key string, n, limit int) error {
 	return &orm.FieldError{Model: m.Name, Field: key, Msg: fmt.Sprintf(
 		"the path crosses %d relations, more than the limit of %d (each multi-valued relation can multiply the rows read); raise it with orm.WithMaxPathDepth",
 		n, limit)}
 }
 
 // checkNode checks the depth of every key and F() path in a condition.
-func checkNode(m *orm.Model, n Node, limit int) error {
+func checkNode(m *schema.Model, n Node, limit int) error {
 	switch n := n.(type) {
 	case Q:
 		for k, v := range n {
@@ -95,7 +96,7 @@ func checkNode(m *orm.Model, n Node, limit int) error {
 	return nil
 }
 
-func checkNodes(m *orm.Model, nodes []Node, limit int) error {
+func checkNodes(m *schema.Model, nodes []Node, limit int) error {
 	for _, c := range nodes {
 		if err := checkNode(m, c, limit); err != nil {
 			return err
@@ -105,7 +106,7 @@ func checkNodes(m *orm.Model, nodes []Node, limit int) error {
 }
 
 // checkValue checks the paths of an F() expression given as a value.
-func checkValue(m *orm.Model, v any, limit int) error {
+func checkValue(m *schema.Model, v any, limit int) error {
 	fx, ok := v.(Expr)
 	if !ok {
 		return nil
@@ -122,7 +123,7 @@ func checkValue(m *orm.Model, v any, limit int) error {
 }
 
 // checkAggs checks the fields and filters of aggregates.
-func checkAggs(m *orm.Model, aggs []Agg, limit int) error {
+func checkAggs(m *schema.Model, aggs []Agg, limit int) error {
 	for _, a := range aggs {
 		if err := checkDepth(m, a.field, limit); err != nil {
 			return err
@@ -135,7 +136,7 @@ func checkAggs(m *orm.Model, aggs []Agg, limit int) error {
 }
 
 // checkFields checks field names (Values, GroupBy, OrderBy).
-func checkFields(m *orm.Model, fields []string, limit int) error {
+func checkFields(m *schema.Model, fields []string, limit int) error {
 	for _, f := range fields {
 		if err := checkDepth(m, f, limit); err != nil {
 			return err

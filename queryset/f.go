@@ -1,9 +1,9 @@
 package queryset
 
 import (
+	"github.com/eagerorm/eager/internal/schema"
 	"time"
 
-	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
@@ -53,13 +53,13 @@ func (s *scope) operand(fx Expr, v any) (any, error) {
 		return nil, err
 	}
 	kind := kindOf(p)
-	if kind == orm.KindTime || kind == orm.KindDate {
+	if kind == schema.KindTime || kind == schema.KindDate {
 		switch v.(type) {
 		case time.Duration, pgtype.Interval:
-			kind = orm.KindInterval
+			kind = schema.KindInterval
 		case int, int8, int16, int32, int64:
-			if kind == orm.KindDate {
-				kind = orm.KindInt
+			if kind == schema.KindDate {
+				kind = schema.KindInt
 			}
 		}
 	}

@@ -49,7 +49,7 @@ func FuzzFilterKey(f *testing.F) {
 func columnsOf[T any]() []string {
 	qs := New[T](offline)
 	var out []string
-	for _, f := range qs.Model().Columns {
+	for _, f := range qs.model.Columns {
 		out = append(out, f.Column)
 	}
 	return out

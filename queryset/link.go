@@ -1,6 +1,7 @@
 package queryset
 
 import (
+	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"strconv"
 	"sync"
@@ -18,12 +19,12 @@ var defaultLoader relations.Loader = loader{}
 
 type loader struct{}
 
-func (loader) DefaultQuery(m *orm.Model) relations.Query {
+func (loader) DefaultQuery(m *schema.Model) relations.Query {
 	return query{model: m, limit: -1, compiled: &compiledCache{}}
 }
 
 // QueryModel implements relations.Query.
-func (q query) QueryModel() *orm.Model { return q.model }
+func (q query) QueryModel() *schema.Model { return q.model }
 
 // Lookups implements relations.Query: the QuerySet's own PrefetchRelated.
 func (q query) Lookups() []relations.Lookup { return q.prefetch }
@@ -35,7 +36,7 @@ func (q query) LoadMode() (orm.LoadMode, bool) { return q.mode, q.hasMode }
 // to rows linked through rel to keys ("<link> = ANY($1)"), the link key first.
 // A Limit or Offset applies per parent: the rows are numbered per link key
 // with ROW_NUMBER() OVER (PARTITION BY <link> ORDER BY <order>) and cut there.
-func (q query) LinkedSQL(rel *orm.Relation, keys any, lc relations.LinkContext) (string, []any, relations.ScanFunc, error) {
+func (q query) LinkedSQL(rel *schema.Relation, keys any, lc relations.LinkContext) (string, []any, relations.ScanFunc, error) {
 	if err := q.failure(); err != nil {
 		return "", nil, nil, err
 	}
@@ -61,11 +62,11 @@ func (q query) LinkedSQL(rel *orm.Relation, keys any, lc relations.LinkContext) 
 	from := qtable(q.model.Table, alias)
 	var link string
 	switch rel.Kind {
-	case orm.ForeignKey, orm.OneToOne:
+	case schema.ForeignKey, schema.OneToOne:
 		link = qcol(alias, q.model.PK.Column)
-	case orm.Many, orm.ReverseOneToOne:
+	case schema.Many, schema.ReverseOneToOne:
 		link = qcol(alias, rel.Remote.Column)
-	case orm.ManyToMany:
+	case schema.ManyToMany:
 		th := st.c.alias(rel.Through)
 		from += " INNER JOIN " + qtable(rel.Through, th) + " ON " + qcol(th, rel.ThroughTo) + " = " + qcol(alias, q.model.PK.Column)
 		link = qcol(th, rel.ThroughFrom)
@@ -73,7 +74,7 @@ func (q query) LinkedSQL(rel *orm.Relation, keys any, lc relations.LinkContext) 
 	st.where = andExprs([]expr{{sql: link + cond, args: []any{arg}}, st.where})
 	// Only a many-to-many needs its link key selected: other rows carry it.
 	lead := 0
-	if rel.Kind == orm.ManyToMany {
+	if rel.Kind == schema.ManyToMany {
 		lead = 1
 	}
 	cols := st.columns(lead)
@@ -105,7 +106,7 @@ func (q query) LinkedSQL(rel *orm.Relation, keys any, lc relations.LinkContext) 
 var linkedPlans sync.Map // linkedKey -> *linkedPlan
 
 type linkedKey struct {
-	rel    *orm.Relation
+	rel    *schema.Relation
 	single bool
 }
 
@@ -120,7 +121,7 @@ func (q query) plain() bool {
 }
 
 // linkedScan reads the rows of a linked statement over rel.
-func linkedScan(sel *selection, model *orm.Model, rel *orm.Relation, keys any, lc relations.LinkContext) relations.ScanFunc {
+func linkedScan(sel *selection, model *schema.Model, rel *schema.Relation, keys any, lc relations.LinkContext) relations.ScanFunc {
 	lead := sel.lead
 	capHint := reflect.ValueOf(keys).Len() // a fair first guess of the row count
 	return func(rows pgx.Rows) ([]unsafe.Pointer, []relations.Key, error) {
@@ -155,7 +156,7 @@ func linkedScan(sel *selection, model *orm.Model, rel *orm.Relation, keys any, l
 
 // perParent numbers each parent's rows in the QuerySet's order (primary key
 // when it has none) and keeps those in (offset, offset+limit].
-func perParent(st *stmt, from, link string, cols []string, limit, offset int, m *orm.Model) sq.SelectBuilder {
+func perParent(st *stmt, from, link string, cols []string, limit, offset int, m *schema.Model) sq.SelectBuilder {
 	order := st.order
 	if len(order) == 0 {
 		order = []string{qcol(st.s.alias, m.PK.Column) + " ASC"}

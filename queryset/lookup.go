@@ -2,6 +2,7 @@ package queryset
 
 import (
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"strings"
 	"time"
@@ -147,7 +148,7 @@ func (s *scope) guard(e expr, col string, nullable bool, cx cctx) expr {
 }
 
 // asText casts non-text columns (enums, uuids) for the text lookups.
-func asText(lhs string, f *orm.Field) string {
+func asText(lhs string, f *schema.Field) string {
 	switch strings.ToLower(f.SQLType) {
 	case "text":
 		return lhs
@@ -166,7 +167,7 @@ func escapeLike(s string) string {
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
-func stringValue(m *orm.Model, p path, v any) (string, error) {
+func stringValue(m *schema.Model, p path, v any) (string, error) {
 	if dv, _, err := pgvalue.Resolve(v); err == nil && dv != nil {
 		v = dv // a Valuer's text is what the server compares
 	}
@@ -186,7 +187,7 @@ func stringValue(m *orm.Model, p path, v any) (string, error) {
 // listValue converts the elements of an "in" list and returns them as one
 // array parameter (= ANY($1): one placeholder whatever the length). NULLs are
 // dropped, as SQL's IN would never match them; nil means nothing can match.
-func listValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error) {
+func listValue(m *schema.Model, p path, kind schema.ColumnKind, v any) (any, error) {
 	rv := reflect.ValueOf(v)
 	if v == nil || (rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array) || rv.Type().Elem().Kind() == reflect.Uint8 {
 		return nil, &orm.FieldError{Model: m.Name, Field: p.key, Value: v,
@@ -209,24 +210,24 @@ func listValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error) {
 }
 
 // typedSlice builds a slice pgx encodes as the column's array type.
-func typedSlice(kind orm.ColumnKind, vals []any) any {
+func typedSlice(kind schema.ColumnKind, vals []any) any {
 	switch kind {
-	case orm.KindInt:
+	case schema.KindInt:
 		return anyslice.Typed[int64](vals)
-	case orm.KindFloat:
+	case schema.KindFloat:
 		return anyslice.Typed[float64](vals)
-	case orm.KindString:
+	case schema.KindString:
 		if s, ok := anyslice.Typed[string](vals).([]string); ok {
 			return s
 		}
-	case orm.KindBool:
+	case schema.KindBool:
 		return anyslice.Typed[bool](vals)
-	case orm.KindTime, orm.KindDate:
+	case schema.KindTime, schema.KindDate:
 		if s, ok := timeArrayText(kind, vals); ok {
 			return s
 		}
 		return anyslice.Typed[time.Time](vals)
-	case orm.KindUUID:
+	case schema.KindUUID:
 		if ids, ok := anyslice.Typed[[16]byte](vals).([][16]byte); ok {
 			out := make([]pgtype.UUID, len(ids))
 			for i, id := range ids {
@@ -234,7 +235,7 @@ func typedSlice(kind orm.ColumnKind, vals []any) any {
 			}
 			return out
 		}
-	case orm.KindNumeric:
+	case schema.KindNumeric:
 		// Numbers given as strings keep their precision as text[]: under
 		// pgx's exec and simple_protocol modes a []any has no type.
 		if s, ok := anyslice.Typed[string](vals).([]string); ok {
@@ -244,7 +245,7 @@ func typedSlice(kind orm.ColumnKind, vals []any) any {
 	return vals
 }
 
-func rangeValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, any, error) {
+func rangeValue(m *schema.Model, p path, kind schema.ColumnKind, v any) (any, any, error) {
 	rv := reflect.ValueOf(v)
 	if v == nil || (rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array) || rv.Len() != 2 {
 		return nil, nil, &orm.FieldError{Model: m.Name, Field: p.key, Value: v,
@@ -265,13 +266,13 @@ func rangeValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, any, err
 // an index on it is used: created_at__year=2024 is
 // created_at >= <2024-01-01> AND created_at < <2025-01-01>, the bounds in the
 // session's time zone (as ::date and EXTRACT are).
-func (s *scope) yearBounds(p path, f *orm.Field, col string, value any) (expr, bool, error) {
+func (s *scope) yearBounds(p path, f *schema.Field, col string, value any) (expr, bool, error) {
 	switch p.lookup {
 	case "exact", "gt", "gte", "lt", "lte":
 	default:
 		return expr{}, false, nil
 	}
-	v, err := convertValue(s.root, p, orm.KindInt, value)
+	v, err := convertValue(s.root, p, schema.KindInt, value)
 	if err != nil || v == nil {
 		if err == nil {
 			err = &orm.FieldError{Model: s.root.Name, Field: p.key, Msg: "cannot compare a year with nil; use isnull"}
@@ -281,7 +282,7 @@ func (s *scope) yearBounds(p path, f *orm.Field, col string, value any) (expr, b
 	year := v.(int64)
 	start := func(y int64) (string, []any) {
 		switch {
-		case f.Kind == orm.KindDate:
+		case f.Kind == schema.KindDate:
 			return "make_date(?, 1, 1)", []any{y}
 		case strings.HasPrefix(strings.ToLower(f.SQLType), "timestamp") && !strings.Contains(strings.ToLower(f.SQLType), "tz") &&
 			!strings.Contains(strings.ToLower(f.SQLType), "with time zone"):

@@ -3,6 +3,7 @@ package queryset
 import (
 	"context"
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"math/big"
 	"math/rand/v2"
 	"os"
@@ -84,8 +85,8 @@ func FuzzSemantics(f *testing.F) {
 type propWorld struct {
 	db     *orm.DB
 	ev     *refEval
-	roots  []*orm.Model
-	pool   map[*orm.Field][]any // values present in each column, for matching lookups
+	roots  []*schema.Model
+	pool   map[*schema.Field][]any // values present in each column, for matching lookups
 	runes  []rune
 	genres []string
 	stats  [3]int // passing cases with no row, some, every row
@@ -107,7 +108,7 @@ func newPropWorld(t testing.TB, pool orm.Querier) *propWorld {
 	if _, err := db.Exec(ctx, SchemaDDL); err != nil {
 		t.Fatal(err)
 	}
-	w := &propWorld{db: db, pool: map[*orm.Field][]any{}, runes: propRunes, genres: []string{"novel", "poetry", "essay"}}
+	w := &propWorld{db: db, pool: map[*schema.Field][]any{}, runes: propRunes, genres: []string{"novel", "poetry", "essay"}}
 
 	var tz string
 	if err := db.QueryRow(ctx, "SHOW TimeZone").Scan(&tz); err != nil {
@@ -163,12 +164,12 @@ func newPropWorld(t testing.TB, pool orm.Querier) *propWorld {
 	if !w.textOrder {
 		t.Logf("the server's collation does not order text by code point: text is not compared with gt/lt/range")
 	}
-	w.roots = []*orm.Model{modelOf[Book](), modelOf[Author](), modelOf[Tag](), modelOf[Publisher]()}
+	w.roots = []*schema.Model{modelOf[Book](), modelOf[Author](), modelOf[Tag](), modelOf[Publisher]()}
 	return w
 }
 
-func modelOf[T any]() *orm.Model {
-	m, err := orm.ModelFor[T]()
+func modelOf[T any]() *schema.Model {
+	m, err := schema.For[T]()
 	if err != nil {
 		panic(err)
 	}
@@ -193,8 +194,8 @@ func (w *propWorld) when(rng *rand.Rand) time.Time {
 // without children.
 func (w *propWorld) generate(t testing.TB, ctx context.Context, rng *rand.Rand) {
 	t.Helper()
-	byTable := map[string]*orm.Model{}
-	for _, m := range []*orm.Model{modelOf[Country](), modelOf[Publisher](), modelOf[Author](), modelOf[Profile](),
+	byTable := map[string]*schema.Model{}
+	for _, m := range []*schema.Model{modelOf[Country](), modelOf[Publisher](), modelOf[Author](), modelOf[Profile](),
 		modelOf[Award](), modelOf[AuthorAward](), modelOf[Book](), modelOf[Tag](), modelOf[Review]()} {
 		byTable[m.Table] = m
 	}
@@ -358,14 +359,14 @@ func (w *propWorld) run(ctx context.Context, q query) ([]int64, error) {
 type propGen struct {
 	w    *propWorld
 	rng  *rand.Rand
-	root *orm.Model
-	hops [][]*orm.Field // relation paths this case keeps coming back to
-	last []*orm.Field   // the path of the previous lookup, often taken again
+	root *schema.Model
+	hops [][]*schema.Field // relation paths this case keeps coming back to
+	last []*schema.Field   // the path of the previous lookup, often taken again
 }
 
 // path picks the relations of the next lookup: often the previous one's,
 // so that conditions meet on one relation (the same-row rules).
-func (g *propGen) path() []*orm.Field {
+func (g *propGen) path() []*schema.Field {
 	if g.last != nil && g.rng.IntN(2) == 0 {
 		return g.last
 	}
@@ -379,13 +380,13 @@ func (g *propGen) path() []*orm.Field {
 
 // paths picks the relation paths of the case: a few, so that conditions
 // meet on the same relation often.
-func (g *propGen) paths(root *orm.Model) {
-	g.hops = [][]*orm.Field{nil}
+func (g *propGen) paths(root *schema.Model) {
+	g.hops = [][]*schema.Field{nil}
 	for range 1 + g.rng.IntN(3) {
-		var hops []*orm.Field
+		var hops []*schema.Field
 		cur, multi := root, 0
 		for len(hops) < 3 && g.rng.IntN(4) > 0 {
-			var choices []*orm.Field
+			var choices []*schema.Field
 			for _, f := range cur.Relations {
 				if f.Rel.Multi() && multi == 2 {
 					continue
@@ -406,7 +407,7 @@ func (g *propGen) paths(root *orm.Model) {
 	}
 }
 
-func (g *propGen) node(root *orm.Model, depth int) Node {
+func (g *propGen) node(root *schema.Model, depth int) Node {
 	r := g.rng.IntN(100)
 	switch {
 	case r < 6:
@@ -426,7 +427,7 @@ func (g *propGen) node(root *orm.Model, depth int) Node {
 	return Not(g.node(root, depth+1))
 }
 
-func (g *propGen) kids(root *orm.Model, depth, least int) []Node {
+func (g *propGen) kids(root *schema.Model, depth, least int) []Node {
 	out := make([]Node, least+g.rng.IntN(2))
 	for i := range out {
 		out[i] = g.node(root, depth+1)
@@ -437,7 +438,7 @@ func (g *propGen) kids(root *orm.Model, depth, least int) []Node {
 func (g *propGen) pick(list []string) string { return list[g.rng.IntN(len(list))] }
 
 // leaf draws a key (along one of the case's paths) and a value for it.
-func (g *propGen) leaf(root *orm.Model) (string, any) {
+func (g *propGen) leaf(root *schema.Model) (string, any) {
 	path := g.path()
 	var names []string
 	cur := root
@@ -468,12 +469,12 @@ func (g *propGen) leaf(root *orm.Model) (string, any) {
 	switch {
 	case f.Rel != nil:
 		lookups = []string{"exact", "exact", "isnull", "in", "gt", "lt"}
-	case f.Kind == orm.KindTime:
+	case f.Kind == schema.KindTime:
 		transform = g.pick([]string{"", "date", "year", "month", "day"})
 		lookups = []string{"exact", "gt", "gte", "lt", "lte", "in", "range", "isnull"}
-	case f.Kind == orm.KindString && f.SQLType == "genre":
+	case f.Kind == schema.KindString && f.SQLType == "genre":
 		lookups = []string{"exact", "in", "isnull", "iexact", "contains", "icontains", "startswith", "iendswith"}
-	case f.Kind == orm.KindString:
+	case f.Kind == schema.KindString:
 		lookups = []string{"exact", "iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith",
 			"regex", "iregex", "in", "isnull"}
 		if g.w.textOrder {
@@ -495,7 +496,7 @@ func (g *propGen) leaf(root *orm.Model) (string, any) {
 
 // value draws a value for lookup lk on field f: mostly one present in the
 // data, so that conditions match.
-func (g *propGen) value(f *orm.Field, transform, lk string) any {
+func (g *propGen) value(f *schema.Field, transform, lk string) any {
 	switch lk {
 	case "isnull":
 		return g.rng.IntN(2) == 0
@@ -519,7 +520,7 @@ func (g *propGen) value(f *orm.Field, transform, lk string) any {
 	return g.scalar(f, transform, lk)
 }
 
-func (g *propGen) scalar(f *orm.Field, transform, lk string) any {
+func (g *propGen) scalar(f *schema.Field, transform, lk string) any {
 	switch transform {
 	case "year":
 		return 2000 + g.rng.IntN(26)
@@ -528,7 +529,7 @@ func (g *propGen) scalar(f *orm.Field, transform, lk string) any {
 	case "day":
 		return 1 + g.rng.IntN(28)
 	}
-	if transform == "" && f.Kind == orm.KindInt && f.Rel == nil && comparisons[lk] != "" && g.rng.IntN(8) == 0 {
+	if transform == "" && f.Kind == schema.KindInt && f.Rel == nil && comparisons[lk] != "" && g.rng.IntN(8) == 0 {
 		return g.f()
 	}
 	present := g.w.pool[f]
@@ -537,7 +538,7 @@ func (g *propGen) scalar(f *orm.Field, transform, lk string) any {
 		v = present[g.rng.IntN(len(present))]
 	}
 	switch {
-	case f.PK || f.Rel != nil || f.Kind == orm.KindInt:
+	case f.PK || f.Rel != nil || f.Kind == schema.KindInt:
 		if v == nil || g.rng.IntN(5) == 0 {
 			v = g.rng.IntN(12)
 		}
@@ -545,12 +546,12 @@ func (g *propGen) scalar(f *orm.Field, transform, lk string) any {
 			return x
 		}
 		return v
-	case f.Kind == orm.KindNumeric:
+	case f.Kind == schema.KindNumeric:
 		if v == nil {
 			v = big.NewRat(int64(g.rng.IntN(3000)), 100)
 		}
 		return v.(*big.Rat).FloatString(2)
-	case f.Kind == orm.KindTime:
+	case f.Kind == schema.KindTime:
 		if v == nil {
 			v = g.w.when(g.rng)
 		}
@@ -586,16 +587,16 @@ func (g *propGen) scalar(f *orm.Field, transform, lk string) any {
 // a to-one relation of it, maybe plus a constant.
 func (g *propGen) f() Expr {
 	var paths []string
-	add := func(prefix string, m *orm.Model) {
+	add := func(prefix string, m *schema.Model) {
 		for _, c := range m.Columns {
-			if c.Kind == orm.KindInt && c.Rel == nil {
+			if c.Kind == schema.KindInt && c.Rel == nil {
 				paths = append(paths, prefix+c.Name)
 			}
 		}
 	}
 	add("", g.root)
 	for _, r := range g.root.Relations {
-		if r.Rel.Kind == orm.ForeignKey || r.Rel.Kind == orm.OneToOne {
+		if r.Rel.Kind == schema.ForeignKey || r.Rel.Kind == schema.OneToOne {
 			add(r.Name+"__", r.Rel.Target)
 		}
 	}
@@ -624,7 +625,7 @@ func (g *propGen) regex(s string) string {
 }
 
 // chainSource is the case as Go code.
-func chainSource(root *orm.Model, calls []propCall) string {
+func chainSource(root *schema.Model, calls []propCall) string {
 	var sb strings.Builder
 	sb.WriteString("New[" + root.Name + "](db)")
 	for _, c := range calls {

@@ -3,6 +3,7 @@ package queryset
 import (
 	"errors"
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"slices"
 	"strings"
@@ -24,7 +25,7 @@ type QuerySet[T any] struct {
 // results. Prefetch levels over models known only at run time use it directly.
 type query struct {
 	db       *orm.DB
-	model    *orm.Model
+	model    *schema.Model
 	err      error
 	filters  []filter
 	order    []string
@@ -50,16 +51,13 @@ type filter struct {
 // New starts a QuerySet over all rows of T's table. A T that is not a valid
 // model makes every terminal method return the *orm.ModelError.
 func New[T any](db *orm.DB) QuerySet[T] {
-	m, err := orm.ModelFor[T]()
+	m, err := schema.For[T]()
 	q := query{db: db, model: m, err: err, limit: -1, compiled: &compiledCache{}}
 	if err == nil && db == nil {
 		q.err = fmt.Errorf("queryset: New[%s]: nil *orm.DB", m.Name)
 	}
 	return QuerySet[T]{q}
 }
-
-// Model returns T's metadata (nil if T is not a valid model).
-func (qs QuerySet[T]) Model() *orm.Model { return qs.model }
 
 // DB returns the database the QuerySet runs on.
 func (qs QuerySet[T]) DB() *orm.DB { return qs.db }
@@ -283,7 +281,7 @@ func (q *query) same(o *query) bool {
 
 // relationPath spells a relation path with the relations' own names, so that
 // "Books" and "books" compare equal; a name that does not resolve is kept.
-func relationPath(m *orm.Model, path string) string {
+func relationPath(m *schema.Model, path string) string {
 	parts := strings.Split(path, "__")
 	for i, name := range parts {
 		f, err := m.RelationByName(name, path, "PrefetchRelated")

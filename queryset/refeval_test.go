@@ -2,12 +2,11 @@ package queryset
 
 import (
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"math/big"
 	"regexp"
 	"strings"
 	"time"
-
-	"github.com/eagerorm/eager/orm"
 )
 
 // The reference evaluator: a deliberately simple interpreter of Filter and
@@ -109,21 +108,21 @@ func (db *refDB) where(table, column string, v any) []refRow {
 }
 
 // related returns the rows f leads to from row r of f's model.
-func (db *refDB) related(r refRow, f *orm.Field) []refRow {
+func (db *refDB) related(r refRow, f *schema.Field) []refRow {
 	rel := f.Rel
 	pk := r[f.Model.PK.Column]
 	switch rel.Kind {
-	case orm.ForeignKey, orm.OneToOne:
+	case schema.ForeignKey, schema.OneToOne:
 		if r[f.Column] == nil {
 			return nil
 		}
 		return db.where(rel.Target.Table, rel.Target.PK.Column, r[f.Column])
-	case orm.ReverseOneToOne, orm.Many:
+	case schema.ReverseOneToOne, schema.Many:
 		if pk == nil {
 			return nil
 		}
 		return db.where(rel.Target.Table, rel.Remote.Column, pk)
-	case orm.ManyToMany:
+	case schema.ManyToMany:
 		if pk == nil {
 			return nil
 		}
@@ -139,13 +138,13 @@ func (db *refDB) related(r refRow, f *orm.Field) []refRow {
 // refKey is a resolved key: the relations it crosses (a key ending on a
 // relation crosses it too), the field it reads, transform and lookup.
 type refKey struct {
-	hops      []*orm.Field
-	field     *orm.Field // nil: the key ends on a relation, read its target's key
+	hops      []*schema.Field
+	field     *schema.Field // nil: the key ends on a relation, read its target's key
 	transform string
 	lookup    string
 }
 
-func resolveRef(m *orm.Model, key string) refKey {
+func resolveRef(m *schema.Model, key string) refKey {
 	parts := strings.Split(key, "__")
 	var k refKey
 	cur := m
@@ -187,7 +186,7 @@ func resolveRef(m *orm.Model, key string) refKey {
 }
 
 // varName names the relation path hops[:n].
-func varName(hops []*orm.Field, n int) string {
+func varName(hops []*schema.Field, n int) string {
 	names := make([]string, n)
 	for i := range n {
 		names[i] = hops[i].Name
@@ -198,13 +197,13 @@ func varName(hops []*orm.Field, n int) string {
 // refEval evaluates queries over db.
 type refEval struct {
 	db      *refDB
-	keys    map[*orm.Model]map[string]refKey
+	keys    map[*schema.Model]map[string]refKey
 	regexes map[string]refRegex
 }
 
-func (ev *refEval) key(m *orm.Model, key string) refKey {
+func (ev *refEval) key(m *schema.Model, key string) refKey {
 	if ev.keys == nil {
-		ev.keys = map[*orm.Model]map[string]refKey{}
+		ev.keys = map[*schema.Model]map[string]refKey{}
 	}
 	if ev.keys[m] == nil {
 		ev.keys[m] = map[string]refKey{}
@@ -218,7 +217,7 @@ func (ev *refEval) key(m *orm.Model, key string) refKey {
 }
 
 // pks returns the primary keys of m's rows that pass every filter.
-func (ev *refEval) pks(m *orm.Model, filters []filter) []int64 {
+func (ev *refEval) pks(m *schema.Model, filters []filter) []int64 {
 	out := []int64{}
 	for _, r := range ev.db.tables[m.Table] {
 		ok := true
@@ -285,10 +284,10 @@ func refNormalize(n Node) Node {
 
 // level reports whether some binding of the relations n names outside any
 // Not (and bound is missing) makes n TRUE for row r.
-func (ev *refEval) level(m *orm.Model, r refRow, n Node, bound map[string]refRow) bool {
+func (ev *refEval) level(m *schema.Model, r refRow, n Node, bound map[string]refRow) bool {
 	type v struct {
 		name string
-		hops []*orm.Field
+		hops []*schema.Field
 	}
 	var vars []v
 	seen := map[string]bool{}
@@ -348,7 +347,7 @@ func (ev *refEval) level(m *orm.Model, r refRow, n Node, bound map[string]refRow
 
 // candidates are the rows the multi-valued relation at the end of hops
 // ranges over under binding b: its related rows, or the NULL row.
-func (ev *refEval) candidates(r refRow, hops []*orm.Field, b map[string]refRow) []refRow {
+func (ev *refEval) candidates(r refRow, hops []*schema.Field, b map[string]refRow) []refRow {
 	obj := ev.walk(r, hops[:len(hops)-1], b)
 	if obj == nil {
 		return []refRow{nullRow}
@@ -362,7 +361,7 @@ func (ev *refEval) candidates(r refRow, hops []*orm.Field, b map[string]refRow) 
 
 // walk follows hops from r: a multi-valued hop reads its binding, a to-one
 // hop its related row. nil is a missing row.
-func (ev *refEval) walk(r refRow, hops []*orm.Field, b map[string]refRow) refRow {
+func (ev *refEval) walk(r refRow, hops []*schema.Field, b map[string]refRow) refRow {
 	obj := r
 	for i, h := range hops {
 		if h.Rel.Multi() {
@@ -385,7 +384,7 @@ func (ev *refEval) walk(r refRow, hops []*orm.Field, b map[string]refRow) refRow
 	return obj
 }
 
-func (ev *refEval) eval(m *orm.Model, r refRow, n Node, b map[string]refRow) tv {
+func (ev *refEval) eval(m *schema.Model, r refRow, n Node, b map[string]refRow) tv {
 	switch n := n.(type) {
 	case Q:
 		out := tvTrue
@@ -412,7 +411,7 @@ func (ev *refEval) eval(m *orm.Model, r refRow, n Node, b map[string]refRow) tv 
 }
 
 // lookup evaluates one key under binding b.
-func (ev *refEval) lookup(m *orm.Model, r refRow, key string, arg any, b map[string]refRow) tv {
+func (ev *refEval) lookup(m *schema.Model, r refRow, key string, arg any, b map[string]refRow) tv {
 	k := ev.key(m, key)
 	obj := ev.walk(r, k.hops, b)
 	var v any
@@ -518,7 +517,7 @@ func (ev *refEval) lookup(m *orm.Model, r refRow, key string, arg any, b map[str
 }
 
 // fvalue is the value of an F() expression for row r, nil for NULL.
-func (ev *refEval) fvalue(m *orm.Model, r refRow, fx Expr) any {
+func (ev *refEval) fvalue(m *schema.Model, r refRow, fx Expr) any {
 	if fx.op == "" {
 		k := ev.key(m, fx.field)
 		obj := ev.walk(r, k.hops, nil)
@@ -551,7 +550,7 @@ func refValue(a any, k refKey) any {
 	case int64:
 		return a
 	case string:
-		if k.transform == "" && k.field.Kind == orm.KindNumeric {
+		if k.transform == "" && k.field.Kind == schema.KindNumeric {
 			r, ok := new(big.Rat).SetString(a)
 			if !ok {
 				panic("refeval: numeric " + a)

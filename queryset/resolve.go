@@ -2,6 +2,7 @@ package queryset
 
 import (
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"sort"
 	"strings"
 
@@ -12,10 +13,10 @@ import (
 // path is a resolved "a__b__field__transform__lookup" key.
 type path struct {
 	key  string
-	hops []*orm.Field // relation fields crossed before field, in order
+	hops []*schema.Field // relation fields crossed before field, in order
 	// field is the last field named: a column, or a relation when the key
 	// ends on one (Q{"customer": c}, Q{"orders__isnull": true}).
-	field     *orm.Field
+	field     *schema.Field
 	transform string // "", "date", "year", "month", "day"
 	lookup    string // "exact" when none is given
 }
@@ -41,7 +42,7 @@ var lookupNames = map[string]bool{
 // resolvePath resolves key against m. Field names win over lookup names, as
 // in Django. allowLookup is false for OrderBy and projections, where a key
 // names a field and nothing more.
-func resolvePath(m *orm.Model, key string, allowLookup bool) (path, error) {
+func resolvePath(m *schema.Model, key string, allowLookup bool) (path, error) {
 	p := path{key: key, lookup: "exact"}
 	if key == "" {
 		return p, &orm.FieldError{Model: m.Name, Field: key, Msg: "empty field name"}
@@ -99,7 +100,7 @@ func resolvePath(m *orm.Model, key string, allowLookup bool) (path, error) {
 
 // unknown is the error for a name that is neither a field nor a lookup:
 // the choices are those of the model where resolution stopped.
-func unknown(root, at *orm.Model, key, name string, nested bool) error {
+func unknown(root, at *schema.Model, key, name string, nested bool) error {
 	choices := at.FieldNames()
 	e := &orm.FieldError{Model: root.Name, Field: key, Msg: fmt.Sprintf("cannot resolve %q into a field", name),
 		Choices: choices, Suggest: naming.Closest(name, choices)}
@@ -109,7 +110,7 @@ func unknown(root, at *orm.Model, key, name string, nested bool) error {
 	return e
 }
 
-func badLookup(m *orm.Model, p path, lookup string) error {
+func badLookup(m *schema.Model, p path, lookup string) error {
 	valid := validLookups(p)
 	return &orm.FieldError{Model: m.Name, Field: p.key,
 		Msg:     fmt.Sprintf("unsupported lookup %q for %s; valid lookups: %s", lookup, describe(p), strings.Join(valid, ", ")),
@@ -125,12 +126,12 @@ func describe(p path) string {
 }
 
 // kindOf is the kind of value the lookup compares against.
-func kindOf(p path) orm.ColumnKind {
+func kindOf(p path) schema.ColumnKind {
 	switch p.transform {
 	case "year", "month", "day":
-		return orm.KindInt
+		return schema.KindInt
 	case "date":
-		return orm.KindDate
+		return schema.KindDate
 	}
 	if p.field.Rel != nil && p.field.Column == "" {
 		return p.field.Rel.Target.PK.Kind
@@ -140,7 +141,7 @@ func kindOf(p path) orm.ColumnKind {
 
 func transformAllowed(p path) bool {
 	k := p.field.Kind
-	return p.field.Column != "" && (k == orm.KindTime || k == orm.KindDate)
+	return p.field.Column != "" && (k == schema.KindTime || k == schema.KindDate)
 }
 
 var (
@@ -155,16 +156,16 @@ func validLookups(p path) []string {
 		// A multi-valued relation compares its related key, as Django's
 		// related lookups do: exact, in, isnull and the orderings.
 		switch kindOf(p) {
-		case orm.KindInt, orm.KindString, orm.KindUUID, orm.KindNumeric, orm.KindTime, orm.KindDate:
+		case schema.KindInt, schema.KindString, schema.KindUUID, schema.KindNumeric, schema.KindTime, schema.KindDate:
 			out = append(out, "gt", "gte", "lt", "lte")
 		}
 		sort.Strings(out)
 		return out
 	}
 	switch kindOf(p) {
-	case orm.KindString:
+	case schema.KindString:
 		out = append(append(out, orderedLookups...), textLookups...)
-	case orm.KindInt, orm.KindFloat, orm.KindNumeric, orm.KindTime, orm.KindDate, orm.KindUUID, orm.KindInterval:
+	case schema.KindInt, schema.KindFloat, schema.KindNumeric, schema.KindTime, schema.KindDate, schema.KindUUID, schema.KindInterval:
 		out = append(out, orderedLookups...)
 	}
 	sort.Strings(out)

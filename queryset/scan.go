@@ -2,6 +2,7 @@ package queryset
 
 import (
 	"context"
+	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"unsafe"
 
@@ -22,7 +23,7 @@ type scanner struct {
 	dest  []any
 	objs  []unsafe.Pointer   // the current row's object per node
 	seen  [][]unsafe.Pointer // every object read per related node, for their result sets
-	back  []*orm.Field       // per node, the other side of a one-to-one to fill with its parent
+	back  []*schema.Field    // per node, the other side of a one-to-one to fill with its parent
 	link  relations.Key      // the lead column of a prefetch statement
 }
 
@@ -36,7 +37,7 @@ func newScanner(sel *selection, hint int) *scanner {
 	sc := &scanner{nodes: sel.nodes, lead: sel.lead, dest: make([]any, n), objs: make([]unsafe.Pointer, len(sel.nodes))}
 	if len(sel.nodes) > 1 {
 		sc.seen = make([][]unsafe.Pointer, len(sel.nodes))
-		sc.back = make([]*orm.Field, len(sel.nodes))
+		sc.back = make([]*schema.Field, len(sel.nodes))
 		for k := 1; k < len(sc.seen); k++ {
 			sc.seen[k] = make([]unsafe.Pointer, 0, hint)
 			sc.back[k] = relations.ReverseOf(sel.nodes[k].field)
@@ -98,7 +99,7 @@ func (sc *scanner) scan(rows pgx.Rows, root unsafe.Pointer) error {
 	return nil
 }
 
-func newObject(m *orm.Model) unsafe.Pointer { return reflect.New(m.Type).UnsafePointer() }
+func newObject(m *schema.Model) unsafe.Pointer { return reflect.New(m.Type).UnsafePointer() }
 
 // bind records the result set of rows (and of their SelectRelated objects)
 // so that each row knows its peers, its database and its load mode.

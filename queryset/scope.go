@@ -1,10 +1,10 @@
 package queryset
 
 import (
+	"github.com/eagerorm/eager/internal/schema"
 	"strconv"
 	"strings"
 
-	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -51,19 +51,19 @@ func (c *compiler) subAlias() string {
 // that follows the same path.
 type scope struct {
 	c      *compiler
-	model  *orm.Model
+	model  *schema.Model
 	alias  string
 	joins  []*join
 	byPath map[string]*join
 	// root is the model the filter's keys start from, named in errors (the
 	// scope's own model, or the outer one for an EXISTS subquery).
-	root *orm.Model
+	root *schema.Model
 	// nullableRoot: the scope's own row may be the all-NULL one (an EXISTS
 	// that LEFT JOINs the related rows to a one-row table).
 	nullableRoot bool
 }
 
-func (c *compiler) scope(m *orm.Model, alias string) *scope {
+func (c *compiler) scope(m *schema.Model, alias string) *scope {
 	c.used[alias] = true
 	return &scope{c: c, model: m, alias: alias, byPath: map[string]*join{}, root: m}
 }
@@ -71,8 +71,8 @@ func (c *compiler) scope(m *orm.Model, alias string) *scope {
 // join is one relation hop joined into a scope.
 type join struct {
 	parent *join
-	rel    *orm.Field // the relation field on the parent's model
-	model  *orm.Model // its target
+	rel    *schema.Field // the relation field on the parent's model
+	model  *schema.Model // its target
 	alias  string
 	left   bool // needed as LEFT by some use (promotion is one-way)
 	// through is the join table's alias for a ManyToMany hop (aggregates only).
@@ -92,9 +92,9 @@ func (j *join) isLeft() bool {
 
 // hopNullable reports whether following the relation can find no row: a
 // nullable foreign key, or any reverse or multi-valued relation.
-func hopNullable(f *orm.Field) bool {
+func hopNullable(f *schema.Field) bool {
 	switch f.Rel.Kind {
-	case orm.ForeignKey, orm.OneToOne:
+	case schema.ForeignKey, schema.OneToOne:
 		return f.Nullable
 	}
 	return true
@@ -104,7 +104,7 @@ func hopNullable(f *orm.Field) bool {
 // returns the last one, nil for no hops. needLeft marks the use as one that
 // must keep rows where a nullable hop finds nothing (IS NULL, OR, NOT,
 // ordering); such hops are promoted to LEFT JOIN.
-func (s *scope) joinPath(hops []*orm.Field, needLeft bool) *join {
+func (s *scope) joinPath(hops []*schema.Field, needLeft bool) *join {
 	var parent *join
 	key := ""
 	for _, h := range hops {
@@ -112,7 +112,7 @@ func (s *scope) joinPath(hops []*orm.Field, needLeft bool) *join {
 		j := s.byPath[key]
 		if j == nil {
 			j = &join{parent: parent, rel: h, model: h.Rel.Target}
-			if h.Rel.Kind == orm.ManyToMany {
+			if h.Rel.Kind == schema.ManyToMany {
 				j.through = s.c.alias(h.Rel.Through)
 			}
 			j.alias = s.c.alias(h.Rel.Target.Table)
@@ -163,13 +163,13 @@ func (s *scope) joinClauses() []string {
 		from := s.aliasOf(j.parent)
 		rel := j.rel.Rel
 		switch rel.Kind {
-		case orm.ForeignKey, orm.OneToOne:
+		case schema.ForeignKey, schema.OneToOne:
 			out = append(out, kind+qtable(j.model.Table, j.alias)+" ON "+
 				qcol(j.alias, j.model.PK.Column)+" = "+qcol(from, rel.Field.Column))
-		case orm.ReverseOneToOne, orm.Many:
+		case schema.ReverseOneToOne, schema.Many:
 			out = append(out, kind+qtable(j.model.Table, j.alias)+" ON "+
 				qcol(j.alias, rel.Remote.Column)+" = "+qcol(from, rel.Field.Model.PK.Column))
-		case orm.ManyToMany:
+		case schema.ManyToMany:
 			out = append(out, kind+qtable(rel.Through, j.through)+" ON "+
 				qcol(j.through, rel.ThroughFrom)+" = "+qcol(from, rel.Field.Model.PK.Column))
 			out = append(out, kind+qtable(j.model.Table, j.alias)+" ON "+

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eagerorm/eager/internal/schema"
 	. "github.com/eagerorm/eager/internal/testdomain"
 	"github.com/eagerorm/eager/orm"
 	. "github.com/eagerorm/eager/queryset"
@@ -24,7 +25,8 @@ func ids[T any](t *testing.T, c *counter, qs QuerySet[T], statements int) []int6
 	rows, err := qs.All(context.Background())
 	require.NoError(t, err)
 	out := make([]int64, 0, len(rows))
-	m := qs.Model()
+	m, err := schema.For[T]()
+	require.NoError(t, err)
 	for _, r := range rows {
 		out = append(out, m.PK.Value(ptrOf(r)).(int64))
 	}

@@ -3,6 +3,7 @@ package queryset
 import (
 	"errors"
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"strings"
 	"sync"
 
@@ -26,10 +27,10 @@ type stmt struct {
 // selectNode is one object per row: the row, or a relation SelectRelated
 // follows from another node.
 type selectNode struct {
-	path   string     // "" for the row, "customer__address" for a related object
-	field  *orm.Field // the relation on the parent node's model
+	path   string        // "" for the row, "customer__address" for a related object
+	field  *schema.Field // the relation on the parent node's model
 	parent int
-	model  *orm.Model
+	model  *schema.Model
 	alias  string
 	pkCol  int // the select-list position of its primary key
 }
@@ -76,7 +77,7 @@ func (q query) plan(withOrder, withRelated bool) (*stmt, error) {
 
 // wrapChain names the model in a compile error, unless the error already
 // does (an *orm.FieldError does).
-func wrapChain(m *orm.Model, err error) error {
+func wrapChain(m *schema.Model, err error) error {
 	var fe *orm.FieldError
 	if errors.As(err, &fe) {
 		return err
@@ -95,7 +96,7 @@ func (st *stmt) selectRelated(paths []string) error {
 		}
 		parts := strings.Split(p, "__")
 		cur, parent := st.s.model, 0
-		var hops []*orm.Field
+		var hops []*schema.Field
 		for i, name := range parts {
 			f, err := cur.RelationByName(name, p, "SelectRelated")
 			if err != nil {
@@ -149,7 +150,7 @@ func (st *stmt) columns(lead int) []string {
 
 // selectList is a model's quoted columns under alias; the common case (the
 // table's own name) is cached per model.
-func selectList(m *orm.Model, alias string) []string {
+func selectList(m *schema.Model, alias string) []string {
 	if alias == m.Table {
 		if cols, ok := selectLists.Load(m); ok {
 			return cols.([]string)
@@ -165,7 +166,7 @@ func selectList(m *orm.Model, alias string) []string {
 	return cols
 }
 
-var selectLists sync.Map // *orm.Model -> []string
+var selectLists sync.Map // *schema.Model -> []string
 
 // modelColumns is the row's own select list.
 func (st *stmt) modelColumns() []string { return selectList(st.s.model, st.s.alias) }

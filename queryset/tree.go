@@ -2,8 +2,7 @@ package queryset
 
 import (
 	"fmt"
-
-	"github.com/eagerorm/eager/orm"
+	"github.com/eagerorm/eager/internal/schema"
 )
 
 // ctree is a filter with every key resolved: And, Or, Not and lookups, Q
@@ -28,13 +27,13 @@ type cleaf struct {
 	// hops are the relations the key crosses; a key ending on a
 	// multi-valued relation (tags=t, reviews__isnull=true) has it last and
 	// compares that relation's primary key (field).
-	hops  []*orm.Field
-	field *orm.Field
+	hops  []*schema.Field
+	field *schema.Field
 	vars  []int // lengths of the prefixes of hops that end on a multi-valued relation
 }
 
 // resolveTree resolves n (normalized, not nil) against m.
-func resolveTree(m *orm.Model, n Node) (*ctree, error) {
+func resolveTree(m *schema.Model, n Node) (*ctree, error) {
 	switch n := n.(type) {
 	case Q:
 		keys := n.sortedKeys()
@@ -64,7 +63,7 @@ func resolveTree(m *orm.Model, n Node) (*ctree, error) {
 	return nil, fmt.Errorf("queryset: %T is not a filter node", n)
 }
 
-func resolveKids(m *orm.Model, op byte, nodes []Node) (*ctree, error) {
+func resolveKids(m *schema.Model, op byte, nodes []Node) (*ctree, error) {
 	t := &ctree{op: op}
 	for _, c := range nodes {
 		k, err := resolveTree(m, c)
@@ -80,14 +79,14 @@ func resolveKids(m *orm.Model, op byte, nodes []Node) (*ctree, error) {
 	return t, nil
 }
 
-func resolveLeaf(m *orm.Model, key string, v any) (*cleaf, error) {
+func resolveLeaf(m *schema.Model, key string, v any) (*cleaf, error) {
 	p, err := resolvePath(m, key, true)
 	if err != nil {
 		return nil, err
 	}
 	lf := &cleaf{value: v, p: p, hops: p.hops, field: p.field}
 	if r := p.field.Rel; r != nil && r.Multi() {
-		lf.hops = append(append([]*orm.Field(nil), p.hops...), p.field)
+		lf.hops = append(append([]*schema.Field(nil), p.hops...), p.field)
 		lf.field = r.Target.PK
 	}
 	for i, h := range lf.hops {
@@ -127,7 +126,7 @@ func (t *ctree) positiveVars(vars map[string]bool) {
 }
 
 // varHops returns the relations of the path key, from a lookup of t on it.
-func (t *ctree) varHops(key string) []*orm.Field {
+func (t *ctree) varHops(key string) []*schema.Field {
 	if t.op == opLeaf {
 		for _, n := range t.lf.vars {
 			if pathKey(t.lf.hops[:n]) == key {

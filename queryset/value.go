@@ -2,6 +2,7 @@ package queryset
 
 import (
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"math"
 	"math/big"
 	"reflect"
@@ -27,7 +28,7 @@ import (
 // returns (a Money whose Value is "19.99" is 19.99, not its int64 1999);
 // then pgtype's types and value interfaces (pgtype.Int8, a type with
 // Int64Value...); only then the Go kind (a named string is a string).
-func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error) {
+func convertValue(m *schema.Model, p path, kind schema.ColumnKind, v any) (any, error) {
 	orig := v
 	fail := func(format string, args ...any) error {
 		return &orm.FieldError{Model: m.Name, Field: p.key, Value: orig, Msg: fmt.Sprintf(format, args...)}
@@ -60,7 +61,7 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 	}
 	rv := reflect.ValueOf(v)
 	switch kind {
-	case orm.KindInt:
+	case schema.KindInt:
 		switch rv.Kind() {
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 			return checkIntRange(p, rv.Int(), fail)
@@ -85,7 +86,7 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 				return checkIntRange(p, n, fail)
 			}
 		}
-	case orm.KindFloat:
+	case schema.KindFloat:
 		switch rv.Kind() {
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 			return float64(rv.Int()), nil
@@ -102,7 +103,7 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 				return f, nil
 			}
 		}
-	case orm.KindNumeric:
+	case schema.KindNumeric:
 		switch rv.Kind() {
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 			return rv.Int(), nil
@@ -120,7 +121,7 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 		if n, ok := v.(pgtype.Numeric); ok {
 			return n, nil
 		}
-	case orm.KindString:
+	case schema.KindString:
 		if rv.Kind() == reflect.String {
 			s := rv.String()
 			if strings.IndexByte(s, 0) >= 0 {
@@ -128,7 +129,7 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 			}
 			return s, nil
 		}
-	case orm.KindBool:
+	case schema.KindBool:
 		switch rv.Kind() {
 		case reflect.Bool:
 			return rv.Bool(), nil
@@ -141,7 +142,7 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 				return b, nil
 			}
 		}
-	case orm.KindTime, orm.KindDate:
+	case schema.KindTime, schema.KindDate:
 		switch t := v.(type) {
 		case time.Time:
 			return t, nil
@@ -161,7 +162,7 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 			}
 			return t, nil
 		}
-	case orm.KindUUID:
+	case schema.KindUUID:
 		if rv.Kind() == reflect.Array && rv.Len() == 16 && rv.Type().Elem().Kind() == reflect.Uint8 {
 			var b [16]byte
 			reflect.Copy(reflect.ValueOf(&b).Elem(), rv)
@@ -175,11 +176,11 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 			}
 			return u.Bytes, nil
 		}
-	case orm.KindBytes:
+	case schema.KindBytes:
 		if b, ok := v.([]byte); ok {
 			return b, nil
 		}
-	case orm.KindInterval:
+	case schema.KindInterval:
 		switch v.(type) {
 		case time.Duration, pgtype.Interval:
 			return v, nil
@@ -188,7 +189,7 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 				return v, nil // the server parses the interval text Value() gives
 			}
 		}
-	case orm.KindJSON, orm.KindArray, orm.KindOther:
+	case schema.KindJSON, schema.KindArray, schema.KindOther:
 		return v, nil // pgx encodes these from the column's type
 	}
 	return nil, fail("cannot use %#v (%T) as a value for %s", orig, orig, describe(p))
@@ -198,7 +199,7 @@ func convertValue(m *orm.Model, p path, kind orm.ColumnKind, v any) (any, error)
 // kind uses (Int64Value for an integer column, TextValue for text...), which
 // pgtype's own types and some user types implement. ok is false when v has
 // none; a nil result with ok is NULL (Valid false).
-func pgtypeValue(v any, kind orm.ColumnKind) (out any, ok bool) {
+func pgtypeValue(v any, kind schema.ColumnKind) (out any, ok bool) {
 	valid := func(val any, isValid bool) (any, bool) {
 		if !isValid {
 			return nil, true
@@ -206,8 +207,8 @@ func pgtypeValue(v any, kind orm.ColumnKind) (out any, ok bool) {
 		return val, true
 	}
 	switch kind {
-	case orm.KindInt, orm.KindFloat, orm.KindNumeric:
-		if kind == orm.KindNumeric {
+	case schema.KindInt, schema.KindFloat, schema.KindNumeric:
+		if kind == schema.KindNumeric {
 			if nv, isNV := v.(pgtype.NumericValuer); isNV {
 				if n, err := nv.NumericValue(); err == nil {
 					return valid(n, n.Valid)
@@ -224,19 +225,19 @@ func pgtypeValue(v any, kind orm.ColumnKind) (out any, ok bool) {
 				return valid(f.Float64, f.Valid)
 			}
 		}
-	case orm.KindString:
+	case schema.KindString:
 		if tv, isTV := v.(pgtype.TextValuer); isTV {
 			if t, err := tv.TextValue(); err == nil {
 				return valid(t.String, t.Valid)
 			}
 		}
-	case orm.KindBool:
+	case schema.KindBool:
 		if bv, isBV := v.(pgtype.BoolValuer); isBV {
 			if b, err := bv.BoolValue(); err == nil {
 				return valid(b.Bool, b.Valid)
 			}
 		}
-	case orm.KindTime, orm.KindDate:
+	case schema.KindTime, schema.KindDate:
 		if tv, isTV := v.(pgtype.TimestamptzValuer); isTV {
 			if t, err := tv.TimestamptzValue(); err == nil {
 				if t.InfinityModifier != pgtype.Finite {
@@ -261,19 +262,19 @@ func pgtypeValue(v any, kind orm.ColumnKind) (out any, ok bool) {
 				return valid(d.Time, d.Valid)
 			}
 		}
-	case orm.KindUUID:
+	case schema.KindUUID:
 		if uv, isUV := v.(pgtype.UUIDValuer); isUV {
 			if u, err := uv.UUIDValue(); err == nil {
 				return valid(u.Bytes, u.Valid)
 			}
 		}
-	case orm.KindInterval:
+	case schema.KindInterval:
 		if iv, isIV := v.(pgtype.IntervalValuer); isIV {
 			if i, err := iv.IntervalValue(); err == nil {
 				return valid(i, i.Valid)
 			}
 		}
-	case orm.KindBytes:
+	case schema.KindBytes:
 		if bv, isBV := v.(pgtype.BytesValuer); isBV {
 			if b, err := bv.BytesValue(); err == nil {
 				return valid(b, b != nil)
@@ -318,7 +319,7 @@ func parseISO(s string) (t time.Time, naive, ok bool) {
 // array literal when it holds a naive ISO string: sent as text, the server
 // reads every element in the session's time zone, as it reads a single one.
 // ok is false when the list needs no text form.
-func timeArrayText(kind orm.ColumnKind, vals []any) (string, bool) {
+func timeArrayText(kind schema.ColumnKind, vals []any) (string, bool) {
 	text := false
 	for _, v := range vals {
 		if _, isString := v.(string); isString {
@@ -340,7 +341,7 @@ func timeArrayText(kind orm.ColumnKind, vals []any) (string, bool) {
 			s = v // checked by parseISO: digits, -, :, ., T, space, Z, +
 		case time.Time:
 			s = v.Format(time.RFC3339Nano)
-			if kind == orm.KindDate {
+			if kind == schema.KindDate {
 				s = v.Format(time.DateOnly) // the date in the value's own zone, as pgx sends it
 			}
 		default:
@@ -387,7 +388,7 @@ func modelKey(p path, v any) (any, bool, error) {
 		target = p.field.Rel.Target
 	}
 	if t != target.Type {
-		if _, err := orm.ModelOf(t); err == nil {
+		if _, err := schema.Of(t); err == nil {
 			return nil, true, fmt.Errorf("a %s object cannot stand for a %s", t.Name(), target.Name)
 		}
 		return nil, false, nil

@@ -3,6 +3,7 @@ package queryset
 import (
 	"context"
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"time"
 
@@ -106,7 +107,7 @@ func (s *scope) projection(name string) (string, reflect.Type, error) {
 // valueType is the Go type a field's values are reported as in maps: the
 // field's own type, without the pointer or sql.Null wrapper that only
 // expresses NULL (nil stands for NULL in a map); a relation's key type.
-func valueType(f *orm.Field) reflect.Type {
+func valueType(f *schema.Field) reflect.Type {
 	if f.Rel != nil {
 		return valueType(f.Rel.Target.PK)
 	}
@@ -129,10 +130,10 @@ func valueType(f *orm.Field) reflect.Type {
 
 var timeType = reflect.TypeFor[time.Time]()
 
-var kindTypes = map[orm.ColumnKind]reflect.Type{
-	orm.KindString: reflect.TypeFor[string](), orm.KindInt: reflect.TypeFor[int64](),
-	orm.KindFloat: reflect.TypeFor[float64](), orm.KindBool: reflect.TypeFor[bool](),
-	orm.KindTime: timeType, orm.KindDate: timeType, orm.KindUUID: reflect.TypeFor[[16]byte](),
+var kindTypes = map[schema.ColumnKind]reflect.Type{
+	schema.KindString: reflect.TypeFor[string](), schema.KindInt: reflect.TypeFor[int64](),
+	schema.KindFloat: reflect.TypeFor[float64](), schema.KindBool: reflect.TypeFor[bool](),
+	schema.KindTime: timeType, schema.KindDate: timeType, schema.KindUUID: reflect.TypeFor[[16]byte](),
 }
 
 // queryMaps runs sql and reads each row into a map keyed by names, each

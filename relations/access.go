@@ -3,6 +3,7 @@ package relations
 import (
 	"context"
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"strconv"
 	"unsafe"
 
@@ -55,17 +56,17 @@ func (b *binding) access(ctx context.Context, row unsafe.Pointer) error {
 // copyLoaded gives row the loaded value of relation f of orig, a row with
 // the same primary key, if it is loaded and (for a key column) row still
 // holds the same key.
-func copyLoaded(row, orig unsafe.Pointer, f *orm.Field) bool {
+func copyLoaded(row, orig unsafe.Pointer, f *schema.Field) bool {
 	if !Loaded(orig, f) {
 		return false
 	}
 	switch f.Rel.Kind {
-	case orm.ForeignKey, orm.OneToOne:
+	case schema.ForeignKey, schema.OneToOne:
 		if *keyAt(row, f) != *keyAt(orig, f) {
 			return false
 		}
 		SetOne(row, f, One(orig, f))
-	case orm.ReverseOneToOne:
+	case schema.ReverseOneToOne:
 		SetOne(row, f, One(orig, f))
 	default:
 		SetMany(row, f, (*toManyRaw)(fieldAt(orig, f)).items)
@@ -99,7 +100,7 @@ func (b *binding) fix() string {
 
 func (b *binding) lazyLoadError(mode orm.LoadMode) *orm.LazyLoadError {
 	src, f := b.src, b.field
-	return &orm.LazyLoadError{Model: src.model.Name, Relation: f.Name, Kind: f.Rel.Kind, Peers: len(src.rows),
+	return &orm.LazyLoadError{Model: src.model.Name, Relation: f.Name, Kind: f.Rel.Kind.String(), Peers: len(src.rows),
 		Mode: mode, Site: callSite(), Fix: b.fix(), Root: src.root}
 }
 

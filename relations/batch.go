@@ -2,6 +2,7 @@ package relations
 
 import (
 	"context"
+	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"unsafe"
 
@@ -16,7 +17,7 @@ import (
 type load struct {
 	node    *prefetchNode
 	o       PrefetchOptions
-	rel     *orm.Relation
+	rel     *schema.Relation
 	parents []unsafe.Pointer // distinct parents whose relation is not loaded yet
 	done    []unsafe.Pointer // distinct parents whose relation already is
 	keys    keySet
@@ -43,7 +44,7 @@ func newLoad(ctx context.Context, node *prefetchNode, parents []unsafe.Pointer, 
 		}
 		ld.parents = append(ld.parents, p)
 	}
-	forward := f.Rel.Kind == orm.ForeignKey || f.Rel.Kind == orm.OneToOne
+	forward := f.Rel.Kind == schema.ForeignKey || f.Rel.Kind == schema.OneToOne
 	pk := f.Model.PK
 	for _, p := range ld.parents {
 		if forward {
@@ -103,10 +104,10 @@ func (ld *load) statement() (orm.BatchQuery, bool) {
 func (ld *load) linkOf(j int) (int64, any, bool) {
 	rel := ld.rel
 	switch rel.Kind {
-	case orm.ManyToMany:
+	case schema.ManyToMany:
 		k := &ld.links[j].key
 		return k.i, k.other(), k.valid()
-	case orm.ForeignKey, orm.OneToOne:
+	case schema.ForeignKey, schema.OneToOne:
 		i, other := pkOf(ld.objs[j], rel.Target.PK)
 		return i, other, true
 	}
@@ -120,7 +121,7 @@ func (ld *load) assign() []unsafe.Pointer {
 	f := ld.node.field
 	rel := f.Rel
 	switch rel.Kind {
-	case orm.ForeignKey, orm.OneToOne:
+	case schema.ForeignKey, schema.OneToOne:
 		// Several parents may share one key: index the loaded rows by key.
 		byKey := newPtrIndex(len(ld.objs))
 		for j, obj := range ld.objs {
@@ -142,7 +143,7 @@ func (ld *load) assign() []unsafe.Pointer {
 		ld.assignToParents()
 	}
 	children := ld.objs
-	if rel.Kind == orm.ForeignKey || rel.Kind == orm.OneToOne {
+	if rel.Kind == schema.ForeignKey || rel.Kind == schema.OneToOne {
 		children = distinct(ld.objs)
 	}
 	if len(ld.objs) > 0 {
@@ -156,7 +157,7 @@ func (ld *load) assign() []unsafe.Pointer {
 	all := append([]unsafe.Pointer(nil), children...)
 	for _, p := range ld.done {
 		switch rel.Kind {
-		case orm.ForeignKey, orm.OneToOne, orm.ReverseOneToOne:
+		case schema.ForeignKey, schema.OneToOne, schema.ReverseOneToOne:
 			if obj := One(p, f); obj != nil {
 				all = append(all, obj)
 			}
@@ -214,7 +215,7 @@ func (ld *load) assignToParents() {
 	for pi, p := range ld.parents {
 		g := group[pi]
 		items := backing[start[g]:start[g+1]:start[g+1]]
-		if rel.Kind == orm.ReverseOneToOne {
+		if rel.Kind == schema.ReverseOneToOne {
 			var obj unsafe.Pointer
 			if len(items) > 0 {
 				obj = items[0]
@@ -223,7 +224,7 @@ func (ld *load) assignToParents() {
 		} else {
 			SetMany(p, f, items)
 		}
-		if rel.Kind == orm.Many || rel.Kind == orm.ReverseOneToOne {
+		if rel.Kind == schema.Many || rel.Kind == schema.ReverseOneToOne {
 			for _, child := range items {
 				if !Loaded(child, rel.Remote) {
 					SetOne(child, rel.Remote, p) // the child's way back needs no query
@@ -248,7 +249,7 @@ func distinct(ptrs []unsafe.Pointer) []unsafe.Pointer {
 // pkOf reads a row's primary key: integers unboxed (the common case, read
 // straight from memory), anything else normalised so that it compares equal
 // to a scanned key.
-func pkOf(row unsafe.Pointer, pk *orm.Field) (int64, any) {
+func pkOf(row unsafe.Pointer, pk *schema.Field) (int64, any) {
 	p := unsafe.Add(row, pk.Offset)
 	if pk.Type.PkgPath() != "" && !naturalKey(pk.Kind, pk.Type) {
 		switch k := dbKey(pk.Kind, pk.Value(row)).(type) { // a Valuer key is what it stores

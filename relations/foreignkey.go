@@ -2,10 +2,10 @@ package relations
 
 import (
 	"context"
+	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"unsafe"
 
-	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
@@ -15,10 +15,10 @@ type ForeignKey[T any] struct {
 	toOne[T]
 }
 
-// RelationKind implements orm.RelationField.
-func (ForeignKey[T]) RelationKind() orm.RelationKind { return orm.ForeignKey }
+// RelationKind implements schema.RelationField.
+func (ForeignKey[T]) RelationKind() schema.RelationKind { return schema.ForeignKey }
 
-// RelationTarget implements orm.RelationField.
+// RelationTarget implements schema.RelationField.
 func (ForeignKey[T]) RelationTarget() reflect.Type { return reflect.TypeFor[T]() }
 
 // OneToOne is a one-to-one relation. With a column (the default) it holds
@@ -28,10 +28,10 @@ type OneToOne[T any] struct {
 	toOne[T]
 }
 
-// RelationKind implements orm.RelationField.
-func (OneToOne[T]) RelationKind() orm.RelationKind { return orm.OneToOne }
+// RelationKind implements schema.RelationField.
+func (OneToOne[T]) RelationKind() schema.RelationKind { return schema.OneToOne }
 
-// RelationTarget implements orm.RelationField.
+// RelationTarget implements schema.RelationField.
 func (OneToOne[T]) RelationTarget() reflect.Type { return reflect.TypeFor[T]() }
 
 // toOne is the state shared by the to-one relation fields: the key (for the
@@ -66,7 +66,7 @@ func (r *toOne[T]) Set(obj *T) {
 	r.obj, r.inGo = obj, true
 	if obj == nil {
 		r.key = key{}
-	} else if m, err := orm.ModelFor[T](); err != nil {
+	} else if m, err := schema.For[T](); err != nil {
 		r.key = key{}
 	} else {
 		r.key.set(dbKey(m.PK.Kind, m.PK.Value(unsafe.Pointer(obj))))
@@ -76,7 +76,7 @@ func (r *toOne[T]) Set(obj *T) {
 
 // SetID sets the key without loading the row (nil for NULL).
 func (r *toOne[T]) SetID(id any) {
-	if m, err := orm.ModelFor[T](); err == nil {
+	if m, err := schema.For[T](); err == nil {
 		id = dbKey(m.PK.Kind, id)
 	}
 	r.key.set(id)
@@ -84,7 +84,7 @@ func (r *toOne[T]) SetID(id any) {
 	r.markUnloaded()
 }
 
-// KeyValue implements orm.KeyField. When the relation holds a row, the key
+// KeyValue implements schema.KeyField. When the relation holds a row, the key
 // is that row's primary key read now (as Django reads it at save time), so a
 // row Set before it was inserted gives the key its insert returned.
 func (r *toOne[T]) KeyValue() any {
@@ -94,14 +94,14 @@ func (r *toOne[T]) KeyValue() any {
 	return r.key.arg()
 }
 
-// SetKeyValue implements orm.KeyField.
+// SetKeyValue implements schema.KeyField.
 func (r *toOne[T]) SetKeyValue(v any) { r.SetID(v) }
 
 // ScanText reads a key sent as text (every key, under pgx's exec and
 // simple_protocol modes; text keys under all modes) as T's key type, so an
 // integer key read as text still matches the integer primary key.
 func (r *toOne[T]) ScanText(v pgtype.Text) error {
-	m, err := orm.ModelFor[T]()
+	m, err := schema.For[T]()
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (r *toOne[T]) get(ctx context.Context, foreignKey bool) (*T, error) {
 		return r.value()
 	}
 	b := r.b
-	hasColumn := foreignKey || (b != nil && b.field.Rel.Kind == orm.OneToOne)
+	hasColumn := foreignKey || (b != nil && b.field.Rel.Kind == schema.OneToOne)
 	if hasColumn && !r.key.valid() {
 		r.markLoaded() // NULL: nothing to load, and no query to run
 		return nil, nil

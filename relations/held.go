@@ -1,10 +1,9 @@
 package relations
 
 import (
+	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"unsafe"
-
-	"github.com/eagerorm/eager/orm"
 )
 
 // What the single-object writes of package orm ask a relation field: the
@@ -24,7 +23,7 @@ func (r *toOne[T]) Held() (rows int, set bool) {
 // syncKey takes the key from the row the relation holds, when they differ
 // (the row was inserted, or its key set, after Set).
 func (r *toOne[T]) syncKey() {
-	m, err := orm.ModelFor[T]()
+	m, err := schema.For[T]()
 	if err != nil {
 		return
 	}

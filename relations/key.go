@@ -2,12 +2,12 @@ package relations
 
 import (
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"strconv"
 	"unsafe"
 
 	"github.com/eagerorm/eager/internal/pgvalue"
-	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
@@ -54,19 +54,19 @@ func (k *key) ScanInt64(v pgtype.Int8) error {
 // points at: under pgx's text-format exec modes (exec, simple_protocol) an
 // integer or uuid key arrives as text, and kept as a string it would match
 // no row.
-func (k *key) scanText(v pgtype.Text, pk *orm.Field) error {
+func (k *key) scanText(v pgtype.Text, pk *schema.Field) error {
 	*k = key{}
 	if !v.Valid {
 		return nil
 	}
 	switch pk.Kind {
-	case orm.KindInt:
+	case schema.KindInt:
 		i, err := strconv.ParseInt(v.String, 10, 64)
 		if err != nil {
 			return fmt.Errorf("relations: key %q for %s is not an integer: %w", v.String, pk, err)
 		}
 		k.setInt(i)
-	case orm.KindUUID:
+	case schema.KindUUID:
 		var u pgtype.UUID
 		if err := u.Scan(v.String); err != nil {
 			return fmt.Errorf("relations: key %q for %s is not a uuid: %w", v.String, pk, err)
@@ -134,7 +134,7 @@ func keyAs[T any](k *key) any {
 	if !k.valid() {
 		return nil
 	}
-	m, err := orm.ModelFor[T]()
+	m, err := schema.For[T]()
 	if err != nil {
 		return k.arg()
 	}
@@ -174,7 +174,7 @@ var (
 // the form the key scanners produce from that column. A type whose Go kind
 // is not the column's (an int SKU stored as text "SKU-000042") is what its
 // Value method gives, as pgx writes it; any other value is left as it is.
-func dbKey(kind orm.ColumnKind, v any) any {
+func dbKey(kind schema.ColumnKind, v any) any {
 	if v == nil || naturalKey(kind, reflect.TypeOf(v)) {
 		return v
 	}
@@ -182,7 +182,7 @@ func dbKey(kind orm.ColumnKind, v any) any {
 	if !valued || err != nil || r == nil {
 		return v
 	}
-	if s, ok := r.(string); ok && kind == orm.KindUUID {
+	if s, ok := r.(string); ok && kind == schema.KindUUID {
 		var u pgtype.UUID
 		if u.Scan(s) == nil {
 			return u.Bytes
@@ -193,18 +193,18 @@ func dbKey(kind orm.ColumnKind, v any) any {
 
 // naturalKey reports whether values of t are stored in a column of kind as
 // they are (integers in an integer column, strings in text, 16 bytes in a uuid).
-func naturalKey(kind orm.ColumnKind, t reflect.Type) bool {
+func naturalKey(kind schema.ColumnKind, t reflect.Type) bool {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	switch t.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return kind == orm.KindInt
+		return kind == schema.KindInt
 	case reflect.String:
-		return kind == orm.KindString
+		return kind == schema.KindString
 	case reflect.Array:
-		return kind == orm.KindUUID
+		return kind == schema.KindUUID
 	}
 	return !pgvalue.Encodes(t)
 }

@@ -3,6 +3,7 @@ package relations
 import (
 	"context"
 	"fmt"
+	"github.com/eagerorm/eager/internal/schema"
 	"strings"
 	"unsafe"
 
@@ -12,10 +13,10 @@ import (
 // prefetchNode is one relation of a prefetch tree: the lookups
 // "orders", "orders__items" and "orders__items__product" make a chain of three.
 type prefetchNode struct {
-	field    *orm.Field // the relation, on the parent's model
-	query    Query      // nil: the loader's default
-	path     string     // from the root
-	multi    bool       // path crosses a multi-valued relation
+	field    *schema.Field // the relation, on the parent's model
+	query    Query         // nil: the loader's default
+	path     string        // from the root
+	multi    bool          // path crosses a multi-valued relation
 	children []*prefetchNode
 }
 
@@ -39,7 +40,7 @@ type PrefetchOptions struct {
 // deduplicated and sent as one array (= ANY($1)). Rows whose relation is
 // already loaded (by SelectRelated, say) are not loaded again. An empty set
 // of rows, or of keys, sends nothing.
-func Prefetch(ctx context.Context, m *orm.Model, rows []unsafe.Pointer, lookups []Lookup, o PrefetchOptions) error {
+func Prefetch(ctx context.Context, m *schema.Model, rows []unsafe.Pointer, lookups []Lookup, o PrefetchOptions) error {
 	roots, err := buildTree(m, lookups, o.Path, o.PathMulti)
 	if err != nil {
 		return err
@@ -87,7 +88,7 @@ func Prefetch(ctx context.Context, m *orm.Model, rows []unsafe.Pointer, lookups 
 }
 
 // buildTree parses lookups into prefetch trees, checking every name.
-func buildTree(m *orm.Model, lookups []Lookup, basePath string, baseMulti bool) ([]*prefetchNode, error) {
+func buildTree(m *schema.Model, lookups []Lookup, basePath string, baseMulti bool) ([]*prefetchNode, error) {
 	var root prefetchNode
 	for _, lk := range lookups {
 		if err := root.insert(m, lk, basePath, baseMulti); err != nil {
@@ -102,7 +103,7 @@ func buildTree(m *orm.Model, lookups []Lookup, basePath string, baseMulti bool) 
 // "a__c" share "a", and a custom query's own lookups merge with the ones
 // named beside it. basePath and baseMulti locate n from the root QuerySet.
 // A path given two querysets is an error, as in Django.
-func (n *prefetchNode) insert(m *orm.Model, lk Lookup, basePath string, baseMulti bool) error {
+func (n *prefetchNode) insert(m *schema.Model, lk Lookup, basePath string, baseMulti bool) error {
 	if lk.Path == "" {
 		return fmt.Errorf("relations: PrefetchRelated on %s: empty lookup", m.Name)
 	}
@@ -138,7 +139,7 @@ func (n *prefetchNode) insert(m *orm.Model, lk Lookup, basePath string, baseMult
 	return nil
 }
 
-func (n *prefetchNode) child(f *orm.Field) *prefetchNode {
+func (n *prefetchNode) child(f *schema.Field) *prefetchNode {
 	for _, c := range n.children {
 		if c.field == f {
 			return c
@@ -151,12 +152,12 @@ func (n *prefetchNode) child(f *orm.Field) *prefetchNode {
 // unknown or non-relation name at any depth, a Prefetch queryset over the
 // wrong model, one path given two querysets) without loading anything, so
 // that a caller can report it before its first statement.
-func CheckLookups(m *orm.Model, lookups []Lookup) error {
+func CheckLookups(m *schema.Model, lookups []Lookup) error {
 	_, err := buildTree(m, lookups, "", false)
 	return err
 }
 
-func modelName(m *orm.Model) string {
+func modelName(m *schema.Model) string {
 	if m == nil {
 		return "an invalid model"
 	}

@@ -2,10 +2,9 @@ package relations
 
 import (
 	"context"
+	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"unsafe"
-
-	"github.com/eagerorm/eager/orm"
 )
 
 // Many is the reverse side of T's ForeignKey to this model (has-many),
@@ -15,10 +14,10 @@ type Many[T any] struct {
 	toMany[T]
 }
 
-// RelationKind implements orm.RelationField.
-func (Many[T]) RelationKind() orm.RelationKind { return orm.Many }
+// RelationKind implements schema.RelationField.
+func (Many[T]) RelationKind() schema.RelationKind { return schema.Many }
 
-// RelationTarget implements orm.RelationField.
+// RelationTarget implements schema.RelationField.
 func (Many[T]) RelationTarget() reflect.Type { return reflect.TypeFor[T]() }
 
 // ManyToMany links rows through a join table: orm:"through:table" (default
@@ -28,10 +27,10 @@ type ManyToMany[T any] struct {
 	toMany[T]
 }
 
-// RelationKind implements orm.RelationField.
-func (ManyToMany[T]) RelationKind() orm.RelationKind { return orm.ManyToMany }
+// RelationKind implements schema.RelationField.
+func (ManyToMany[T]) RelationKind() schema.RelationKind { return schema.ManyToMany }
 
-// RelationTarget implements orm.RelationField.
+// RelationTarget implements schema.RelationField.
 func (ManyToMany[T]) RelationTarget() reflect.Type { return reflect.TypeFor[T]() }
 
 // toMany is the state shared by the to-many relation fields. Its layout

@@ -2,6 +2,7 @@ package relations
 
 import (
 	"context"
+	"github.com/eagerorm/eager/internal/schema"
 	"unsafe"
 
 	"github.com/eagerorm/eager/orm"
@@ -16,7 +17,7 @@ import (
 // inside the prefetch statement.
 type Query interface {
 	// QueryModel is the model of the rows the query returns.
-	QueryModel() *orm.Model
+	QueryModel() *schema.Model
 	// LinkedSQL compiles the query restricted to rows linked through rel (a
 	// relation of the parent model, pointing at QueryModel) to keys, one array
 	// parameter. For a many-to-many, the statement's first column is the join
@@ -24,7 +25,7 @@ type Query interface {
 	// links; other relations find the key in the row itself (its primary
 	// key, or its foreign key back) and scan returns no links.
 	// lc describes the load, for the rows' own result sets.
-	LinkedSQL(rel *orm.Relation, keys any, lc LinkContext) (sql string, args []any, scan ScanFunc, err error)
+	LinkedSQL(rel *schema.Relation, keys any, lc LinkContext) (sql string, args []any, scan ScanFunc, err error)
 	// Lookups are the query's own PrefetchRelated, loaded below its rows.
 	Lookups() []Lookup
 	// LoadMode is the mode the query sets for its rows, if it sets one.
@@ -50,7 +51,7 @@ type ScanFunc func(rows pgx.Rows) (objs []unsafe.Pointer, links []Key, err error
 // Loader supplies the query for a relation loaded without a custom one
 // (a plain PrefetchRelated name, a lazy access, FetchPeers).
 type Loader interface {
-	DefaultQuery(m *orm.Model) Query
+	DefaultQuery(m *schema.Model) Query
 }
 
 // Lookup is one argument of PrefetchRelated: a path of relation names
@@ -71,11 +72,11 @@ func (k *Key) Value() any { return k.arg() }
 // Scanner returns a scan target that reads a link key into k as the type of
 // pk, the primary key the link column holds: a many-to-many statement's
 // first column, which under pgx's text-format exec modes arrives as text.
-func (k *Key) Scanner(pk *orm.Field) any { return &linkKey{k: &k.key, pk: pk} }
+func (k *Key) Scanner(pk *schema.Field) any { return &linkKey{k: &k.key, pk: pk} }
 
 type linkKey struct {
 	k  *key
-	pk *orm.Field
+	pk *schema.Field
 }
 
 func (l *linkKey) ScanInt64(v pgtype.Int8) error { return l.k.ScanInt64(v) }

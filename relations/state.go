@@ -2,6 +2,7 @@ package relations
 
 import (
 	"context"
+	"github.com/eagerorm/eager/internal/schema"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -36,7 +37,7 @@ func (s *state) markUnloaded() { atomic.StoreUint32(&s.loaded, 0) }
 // binding ties one relation field of every row of a result set to it.
 type binding struct {
 	src   *Source
-	field *orm.Field
+	field *schema.Field
 	// mu serialises the loads of this relation for the result set's rows:
 	// two goroutines reading one unloaded relation load it once, and a
 	// load never writes a row another load is writing.
@@ -76,7 +77,7 @@ type toManyRaw struct {
 // N+1; FetchPeers loads the relation for all peers at once).
 type Source struct {
 	db     *orm.DB
-	model  *orm.Model
+	model  *schema.Model
 	rows   []unsafe.Pointer
 	multi  bool
 	mode   orm.LoadMode
@@ -98,7 +99,7 @@ type Source struct {
 // SourceOptions describe a result set for NewSource.
 type SourceOptions struct {
 	DB     *orm.DB
-	Model  *orm.Model
+	Model  *schema.Model
 	Rows   []unsafe.Pointer // pointers to the model's structs
 	Multi  bool             // from a multi-row result (All, Iter), not Get/First
 	Mode   orm.LoadMode
@@ -146,25 +147,25 @@ func (s *Source) Rows() []unsafe.Pointer { return s.rows }
 // Mode returns the load mode the rows carry.
 func (s *Source) Mode() orm.LoadMode { return s.mode }
 
-func fieldAt(row unsafe.Pointer, f *orm.Field) unsafe.Pointer { return unsafe.Add(row, f.Offset) }
+func fieldAt(row unsafe.Pointer, f *schema.Field) unsafe.Pointer { return unsafe.Add(row, f.Offset) }
 
 // Loaded reports whether relation f of the row at row is loaded.
-func Loaded(row unsafe.Pointer, f *orm.Field) bool { return (*state)(fieldAt(row, f)).isLoaded() }
+func Loaded(row unsafe.Pointer, f *schema.Field) bool { return (*state)(fieldAt(row, f)).isLoaded() }
 
 // SetOne stores obj (nil for none) as the loaded value of to-one relation f.
 // For a relation with a key column, nil with a key that is not NULL means
 // the key's row is missing: Get reports it.
-func SetOne(row unsafe.Pointer, f *orm.Field, obj unsafe.Pointer) {
+func SetOne(row unsafe.Pointer, f *schema.Field, obj unsafe.Pointer) {
 	r := (*toOneRaw)(fieldAt(row, f))
 	r.obj = obj
 	r.markLoaded()
 }
 
 // One returns the loaded value of to-one relation f (nil when NULL or not loaded).
-func One(row unsafe.Pointer, f *orm.Field) unsafe.Pointer { return (*toOneRaw)(fieldAt(row, f)).obj }
+func One(row unsafe.Pointer, f *schema.Field) unsafe.Pointer { return (*toOneRaw)(fieldAt(row, f)).obj }
 
 // SetMany stores items as the loaded value of to-many relation f.
-func SetMany(row unsafe.Pointer, f *orm.Field, items []unsafe.Pointer) {
+func SetMany(row unsafe.Pointer, f *schema.Field, items []unsafe.Pointer) {
 	r := (*toManyRaw)(fieldAt(row, f))
 	r.items = items
 	r.markLoaded()
@@ -186,13 +187,13 @@ func (s *Source) original(row unsafe.Pointer) unsafe.Pointer {
 }
 
 // keyAt returns the key held by forward relation f of the row.
-func keyAt(row unsafe.Pointer, f *orm.Field) *key { return &(*toOneRaw)(fieldAt(row, f)).key }
+func keyAt(row unsafe.Pointer, f *schema.Field) *key { return &(*toOneRaw)(fieldAt(row, f)).key }
 
 // TrackEager records, in the active capture of ctx, that relation f of
 // parents was loaded eagerly (via "SelectRelated" or "PrefetchRelated", at
 // path from the root QuerySet), so the report can list it if no code reads
 // it. Without a capture it does nothing.
-func TrackEager(ctx context.Context, parents []unsafe.Pointer, f *orm.Field, path, via, root string) {
+func TrackEager(ctx context.Context, parents []unsafe.Pointer, f *schema.Field, path, via, root string) {
 	log := orm.CaptureFrom(ctx)
 	if log == nil || len(parents) == 0 {
 		return

@@ -1,4 +1,4 @@
-package orm
+package schema
 
 import (
 	"errors"
@@ -25,15 +25,15 @@ type modelEntry struct {
 	err error
 }
 
-// ModelFor returns the metadata of model type T (a struct type).
-func ModelFor[T any]() (*Model, error) { return ModelOf(reflect.TypeFor[T]()) }
+// For returns the metadata of model type T (a struct type).
+func For[T any]() (*Model, error) { return Of(reflect.TypeFor[T]()) }
 
-// ModelOf returns the metadata of a model struct type (a pointer to it is
+// Of returns the metadata of a model struct type (a pointer to it is
 // accepted too). A type that cannot be a model yields a *ModelError naming
 // the type and the field; the result is cached either way.
-func ModelOf(t reflect.Type) (*Model, error) {
+func Of(t reflect.Type) (*Model, error) {
 	if t == nil {
-		return nil, errors.New("orm: ModelOf(nil)")
+		return nil, errors.New("schema: Of(nil): no model type")
 	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -270,7 +270,7 @@ func (b *builder) relationField(m *Model, f *Field, sf reflect.StructField, opts
 		return fail("%v", err)
 	}
 	if _, ok := f.addr(nil).(KeyField); (kind == ForeignKey || kind == OneToOne) && !ok {
-		return fail("%s does not implement orm.KeyField", sf.Type)
+		return fail("%s does not implement schema.KeyField", sf.Type)
 	}
 	if targetType == nil || targetType.Kind() != reflect.Struct {
 		return fail("relation to %v, which is not a model struct", targetType)

@@ -1,4 +1,4 @@
-package orm_test
+package schema_test
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/eagerorm/eager/orm"
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/relations"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -52,7 +52,7 @@ type Tag struct {
 }
 
 func TestModelMetadata(t *testing.T) {
-	m, err := orm.ModelFor[Author]()
+	m, err := schema.For[Author]()
 	require.NoError(t, err)
 	assert.Equal(t, "author", m.Table)
 	assert.Equal(t, "Author", m.Name)
@@ -69,7 +69,7 @@ func TestModelMetadata(t *testing.T) {
 	created, _ := m.FieldByName("created_at")
 	assert.True(t, created.HasDefault)
 	assert.Equal(t, "now()", created.Default)
-	assert.Equal(t, orm.KindTime, created.Kind)
+	assert.Equal(t, schema.KindTime, created.Kind)
 	upd, _ := m.FieldByName("updated_at")
 	assert.True(t, upd.Nullable)
 	pk, ok := m.FieldByName("pk")
@@ -82,19 +82,19 @@ func TestModelMetadata(t *testing.T) {
 
 	books, _ := m.FieldByName("books")
 	require.NotNil(t, books.Rel)
-	assert.Equal(t, orm.Many, books.Rel.Kind)
+	assert.Equal(t, schema.Many, books.Rel.Kind)
 	assert.Equal(t, "author_id", books.Rel.Remote.Column)
 	assert.Equal(t, "", books.Column)
 	bio, _ := m.FieldByName("bio")
-	assert.Equal(t, orm.ReverseOneToOne, bio.Rel.Kind)
+	assert.Equal(t, schema.ReverseOneToOne, bio.Rel.Kind)
 
-	b, err := orm.ModelFor[Book]()
+	b, err := schema.For[Book]()
 	require.NoError(t, err)
 	assert.Equal(t, "books", b.Table)
 	author, _ := b.FieldByName("author")
 	assert.Equal(t, "author_id", author.Column)
 	assert.Equal(t, "CASCADE", author.Rel.OnDelete)
-	assert.Equal(t, orm.KindInt, author.Kind)
+	assert.Equal(t, schema.KindInt, author.Kind)
 	assert.Equal(t, "bigint", author.SQLType)
 	assert.False(t, author.Nullable)
 	editor, _ := b.FieldByName("editor")
@@ -109,19 +109,19 @@ func TestModelMetadata(t *testing.T) {
 	parent, _ := b.FieldByName("parent")
 	assert.Same(t, b, parent.Rel.Target)
 
-	tg, err := orm.ModelFor[Tag]()
+	tg, err := schema.For[Tag]()
 	require.NoError(t, err)
 	assert.Equal(t, "varchar(40)", tg.PK.SQLType)
 	assert.False(t, tg.PK.Auto)
-	bioM, _ := orm.ModelFor[Bio]()
+	bioM, _ := schema.For[Bio]()
 	a, _ := bioM.FieldByName("author")
 	assert.True(t, a.Unique, "a OneToOne key is unique")
 }
 
-func TestModelOfPointerAndCache(t *testing.T) {
-	a, err := orm.ModelOf(reflect.TypeFor[*Author]())
+func TestOfPointerAndCache(t *testing.T) {
+	a, err := schema.Of(reflect.TypeFor[*Author]())
 	require.NoError(t, err)
-	b, err := orm.ModelFor[Author]()
+	b, err := schema.For[Author]()
 	require.NoError(t, err)
 	assert.Same(t, a, b)
 }
@@ -130,12 +130,12 @@ func TestConcurrentMetadata(t *testing.T) {
 	// cycB is built by these goroutines first (no other test touches it before
 	// this one in file order), so -race sees the build race with the reads.
 	var wg sync.WaitGroup
-	results := make([]*orm.Model, 64)
+	results := make([]*schema.Model, 64)
 	for i := range results {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			m, err := orm.ModelFor[cycB]()
+			m, err := schema.For[cycB]()
 			if err != nil {
 				t.Error(err)
 				return
@@ -162,11 +162,11 @@ type cycB struct {
 }
 
 func TestCyclicRelations(t *testing.T) {
-	a, err := orm.ModelFor[cycA]()
+	a, err := schema.For[cycA]()
 	require.NoError(t, err)
 	bs, _ := a.FieldByName("bs")
 	assert.Equal(t, "a_id", bs.Rel.Remote.Column, "reverse found without a tag when there is one candidate")
-	b, _ := orm.ModelFor[cycB]()
+	b, _ := schema.For[cycB]()
 	assert.Same(t, a, b.Relations[0].Rel.Target)
 }
 
@@ -301,17 +301,17 @@ func TestBadModels(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.model, func(t *testing.T) {
-			m, err := orm.ModelOf(c.typ)
+			m, err := schema.Of(c.typ)
 			require.Error(t, err)
 			assert.Nil(t, m)
-			var me *orm.ModelError
-			require.True(t, errors.As(err, &me), "want *orm.ModelError, got %T", err)
+			var me *schema.ModelError
+			require.True(t, errors.As(err, &me), "want *schema.ModelError, got %T", err)
 			assert.Equal(t, c.model, me.Model)
 			assert.Equal(t, c.field, me.Field)
 			assert.Contains(t, err.Error(), c.msg)
 			assert.True(t, strings.HasPrefix(err.Error(), "orm: model "+c.model), err.Error())
 			// Cached: the second call gives the same error, still no panic.
-			_, err2 := orm.ModelOf(c.typ)
+			_, err2 := schema.Of(c.typ)
 			assert.Equal(t, err.Error(), err2.Error())
 		})
 	}

@@ -1,4 +1,4 @@
-package orm
+package schema
 
 import (
 	"reflect"
@@ -71,7 +71,7 @@ func FuzzModelTags(f *testing.F) {
 			{Name: "Name", Type: reflect.TypeFor[string](), Tag: tag(db2, orm2)},
 			{Name: "hidden", PkgPath: "orm", Type: reflect.TypeFor[string](), Tag: hidden},
 		})
-		m, err := ModelOf(typ)
+		m, err := Of(typ)
 		if err == nil && m.PK == nil {
 			t.Fatal("a model without a primary key was accepted")
 		}
