@@ -52,7 +52,8 @@ func fromModels(models []*schema.Model) (*State, error) {
 	}
 	for _, m := range b.models {
 		for _, f := range m.Relations {
-			if f.Rel.Kind == schema.ManyToMany && owners[f.Rel.Through] == nil {
+			// A link of two hops goes through a join table.
+			if hops := f.Rel.Hops; len(hops) == 2 && owners[hops[0].ToTable] == nil {
 				if err := b.addThrough(f); err != nil {
 					return nil, err
 				}
@@ -108,10 +109,11 @@ type schemaBuilder struct {
 type throughTable struct {
 	name string
 	// the two key columns, in the order of the first declaration: column,
-	// referenced model
-	cols   [2]string
-	refs   [2]*schema.Model
-	origin string // the field that declared it first, for errors
+	// referenced model and column
+	cols    [2]string
+	refs    [2]*schema.Model
+	refCols [2]string
+	origin  string // the field that declared it first, for errors
 }
 
 func (b *schemaBuilder) visit(m *schema.Model) {
@@ -154,12 +156,13 @@ func (b *schemaBuilder) table(m *schema.Model) error {
 func (b *schemaBuilder) foreignKeys(m *schema.Model) error {
 	t := b.st.tables[m.Table]
 	for _, f := range m.Columns {
-		if f.Rel == nil || (f.Rel.Kind != schema.ForeignKey && f.Rel.Kind != schema.OneToOne) {
+		if f.Rel == nil {
 			continue
 		}
-		target := f.Rel.Target
-		k := Constraint{Name: fkeyName(m.Table, f.Column), ForeignKey: []string{f.Column},
-			References: target.Table, RefColumns: []string{target.PK.Column}, OnDelete: onDelete(f.Rel.OnDelete)}
+		// A relation with a column of its own: its one hop starts there.
+		hop := f.Rel.Hops[0]
+		k := Constraint{Name: fkeyName(m.Table, hop.FromColumn), ForeignKey: []string{hop.FromColumn},
+			References: hop.ToTable, RefColumns: []string{hop.ToColumn}, OnDelete: onDelete(f.Rel.OnDelete)}
 		if err := b.st.checkReference(t, &k); err != nil {
 			return fmt.Errorf("migrate: %s: %w", f, err)
 		}
@@ -175,23 +178,28 @@ func onDelete(action string) string {
 	return action
 }
 
+// addThrough records the join table of f's two-hop link: its columns are
+// where the first hop ends and the second starts, each referencing the
+// column at the hop's other end.
 func (b *schemaBuilder) addThrough(f *schema.Field) error {
-	rel := f.Rel
-	src, dst := f.Model, rel.Target
-	tt, ok := b.through[rel.Through]
+	in, out := f.Rel.Hops[0], f.Rel.Hops[1]
+	src, dst := f.Model, f.Rel.Target
+	name, cols, refCols := in.ToTable, [2]string{in.ToColumn, out.FromColumn}, [2]string{in.FromColumn, out.ToColumn}
+	tt, ok := b.through[name]
 	if !ok {
-		b.through[rel.Through] = &throughTable{name: rel.Through, cols: [2]string{rel.ThroughFrom, rel.ThroughTo},
-			refs: [2]*schema.Model{src, dst}, origin: f.String()}
-		b.throughOrder = append(b.throughOrder, rel.Through)
+		b.through[name] = &throughTable{name: name, cols: cols, refs: [2]*schema.Model{src, dst}, refCols: refCols,
+			origin: f.String()}
+		b.throughOrder = append(b.throughOrder, name)
 		return nil
 	}
 	// Declared again, from the other side or the same one: it must agree.
-	same := tt.cols == [2]string{rel.ThroughFrom, rel.ThroughTo} && tt.refs == [2]*schema.Model{src, dst}
-	swapped := tt.cols == [2]string{rel.ThroughTo, rel.ThroughFrom} && tt.refs == [2]*schema.Model{dst, src}
+	same := tt.cols == cols && tt.refs == [2]*schema.Model{src, dst} && tt.refCols == refCols
+	swapped := tt.cols == [2]string{cols[1], cols[0]} && tt.refs == [2]*schema.Model{dst, src} &&
+		tt.refCols == [2]string{refCols[1], refCols[0]}
 	if !same && !swapped {
 		return fmt.Errorf("migrate: through table %s: %s declares (%s -> %s, %s -> %s) but %s declares (%s -> %s, %s -> %s)",
 			tt.name, tt.origin, tt.cols[0], tt.refs[0].Table, tt.cols[1], tt.refs[1].Table,
-			f, rel.ThroughFrom, src.Table, rel.ThroughTo, dst.Table)
+			f, cols[0], src.Table, cols[1], dst.Table)
 	}
 	return nil
 }
@@ -199,7 +207,8 @@ func (b *schemaBuilder) addThrough(f *schema.Field) error {
 func (b *schemaBuilder) createThrough(tt *throughTable) {
 	t := &Table{Name: tt.name}
 	for i, c := range tt.cols {
-		t.Columns = append(t.Columns, Column{Name: c, Type: tt.refs[i].PK.SQLType})
+		ref, _ := tt.refs[i].FieldByColumn(tt.refCols[i])
+		t.Columns = append(t.Columns, Column{Name: c, Type: ref.SQLType})
 	}
 	t.Constraints = append(t.Constraints, Constraint{Name: pkeyName(tt.name), PrimaryKey: []string{tt.cols[0], tt.cols[1]}})
 	t.Indexes = append(t.Indexes, Index{Name: indexName(tt.name, tt.cols[1]), Columns: []string{tt.cols[1]}})
@@ -210,6 +219,6 @@ func (b *schemaBuilder) throughKeys(tt *throughTable) {
 	t := b.st.tables[tt.name]
 	for i, c := range tt.cols {
 		t.Constraints = append(t.Constraints, Constraint{Name: fkeyName(tt.name, c), ForeignKey: []string{c},
-			References: tt.refs[i].Table, RefColumns: []string{tt.refs[i].PK.Column}, OnDelete: "CASCADE"})
+			References: tt.refs[i].Table, RefColumns: []string{tt.refCols[i]}, OnDelete: "CASCADE"})
 	}
 }

@@ -30,8 +30,8 @@ type HeldRelation interface {
 func checkHeld(m *schema.Model, base unsafe.Pointer, verb string, onlySet bool) error {
 	for _, f := range m.Relations {
 		rel := f.Rel
-		if rel.Kind != schema.Many && rel.Kind != schema.ManyToMany && rel.Kind != schema.ReverseOneToOne {
-			continue
+		if f.Column != "" {
+			continue // the link is this row's own column: the write sends it
 		}
 		h, ok := f.Addr(base).(HeldRelation)
 		if !ok {
@@ -45,12 +45,11 @@ func checkHeld(m *schema.Model, base unsafe.Pointer, verb string, onlySet bool) 
 		if n == 1 {
 			rows = "row"
 		}
-		var how string
-		switch rel.Kind {
-		case schema.ManyToMany:
-			how = fmt.Sprintf("the links live in the join table %q: write them after the %s", rel.Through, verb)
-		default:
-			how = fmt.Sprintf("set the %s's %s to this row and write it", rel.Target.Name, rel.Remote.GoName)
+		// The link ends at a column of the related rows, or goes through a
+		// join table.
+		how := fmt.Sprintf("set the %s's %s to this row and write it", rel.Target.Name, rel.To.GoName)
+		if len(rel.Hops) > 1 {
+			how = fmt.Sprintf("the links live in the join table %q: write them after the %s", rel.Hops[0].ToTable, verb)
 		}
 		return fmt.Errorf("field %q holds %d %s %s that %s does not write (%s; or leave the relation unloaded): %w",
 			f.Name, n, rel.Target.Name, rows, verb, how, ErrRelationNotWritten)

@@ -84,8 +84,9 @@ type binding struct {
 	hops  []*schema.Field // that path's relations
 	sc    *scope          // the subquery scope of its target rows
 	inner bool            // the subquery ranges over the related rows only, never the NULL row
-	// through is the join table's alias for a many-to-many relation.
-	through string
+	// mids are the aliases of the tables the relation's link goes through
+	// before its target rows (a many-to-many's join table).
+	mids []string
 }
 
 // enter returns e extended with the relations t names outside any Not: in
@@ -259,8 +260,8 @@ func (e env) bind(vars []string, body *ctree, cx cctx) (expr, error) {
 		needLeft := cx.negated || cx.inOr || !b.inner
 		src := e.scopeOf(parent)
 		srcs = append(srcs, src.aliasOf(src.joinPath(toOne, needLeft)))
-		if rel.Rel.Kind == schema.ManyToMany {
-			b.through = src.c.subAlias()
+		for range rel.Rel.Hops[1:] {
+			b.mids = append(b.mids, src.c.subAlias())
 		}
 		b.sc = src.c.scope(rel.Rel.Target, src.c.subAlias())
 		b.sc.root = e.root.root
@@ -311,8 +312,8 @@ func (e env) bind(vars []string, body *ctree, cx cctx) (expr, error) {
 				if first {
 					from = `(SELECT 1) AS ` + pgxIdent(e.root.c.subAlias())
 				}
-				if b.hops[len(b.hops)-1].Rel.Kind == schema.ManyToMany {
-					rel = "(" + rel + ")"
+				if len(b.mids) > 0 {
+					rel = "(" + rel + ")" // a join of its own: parenthesised
 				}
 				kind := " LEFT JOIN "
 				if b.inner {
@@ -340,18 +341,24 @@ func (e env) bind(vars []string, body *ctree, cx cctx) (expr, error) {
 	return expr{sql: "EXISTS (" + sql + ")", args: args}, nil
 }
 
-// from renders the related rows of b's relation and their correlation with
-// src, the alias of the row they belong to.
+// from renders the related rows of b's relation, walking its link from the
+// first table it reaches (joined to the next by the next hop), and their
+// correlation with src, the alias of the row they belong to: the link's
+// first hop.
 func (b *binding) from(src string) (from, corr string) {
-	f := b.hops[len(b.hops)-1]
-	r := f.Rel
-	sub := b.sc.alias
-	if r.Kind == schema.ManyToMany {
-		return qtable(r.Through, b.through) + " INNER JOIN " + qtable(r.Target.Table, sub) + " ON " +
-				qcol(sub, r.Target.PK.Column) + " = " + qcol(b.through, r.ThroughTo),
-			qcol(b.through, r.ThroughFrom) + " = " + qcol(src, f.Model.PK.Column)
+	hops := b.hops[len(b.hops)-1].Rel.Hops
+	alias := func(i int) string {
+		if i < len(b.mids) {
+			return b.mids[i]
+		}
+		return b.sc.alias
 	}
-	return qtable(r.Target.Table, sub), qcol(sub, r.Remote.Column) + " = " + qcol(src, f.Model.PK.Column)
+	first := hops[0]
+	from = qtable(first.ToTable, alias(0))
+	for i, hop := range hops[1:] {
+		from += " INNER JOIN " + qtable(hop.ToTable, alias(i+1)) + " ON " + qcol(alias(i+1), hop.ToColumn) + " = " + qcol(alias(i), hop.FromColumn)
+	}
+	return from, qcol(alias(0), first.ToColumn) + " = " + qcol(src, first.FromColumn)
 }
 
 // onlyNull reports whether lf is an IS NULL test that only the all-NULL row
@@ -465,14 +472,15 @@ func (s *scope) column(p path, needLeft bool) (alias string, f *schema.Field, nu
 		hops, f = append(append([]*schema.Field(nil), hops...), f), f.Rel.Target.PK
 	}
 	if f.PK && p.transform == "" && len(hops) > 0 {
-		last := hops[len(hops)-1]
-		if last.Rel.Kind == schema.ForeignKey || last.Rel.Kind == schema.OneToOne {
-			hops, f = hops[:len(hops)-1], last
+		// The key the link ends on is the value of the column it starts
+		// from: read there, without the join.
+		if last := hops[len(hops)-1].Rel; len(last.Hops) == 1 && last.To == f {
+			hops, f = hops[:len(hops)-1], last.From
 		}
 	}
 	nullable = f.Nullable || s.nullableRoot
 	for _, h := range hops {
-		nullable = nullable || hopNullable(h)
+		nullable = nullable || h.Rel.Optional()
 	}
 	return s.aliasOf(s.joinPath(hops, needLeft)), f, nullable
 }

@@ -58,23 +58,23 @@ func (q query) LinkedSQL(rel *schema.Relation, keys any, lc relations.LinkContex
 	if err != nil {
 		return "", nil, nil, err
 	}
+	// The link is walked backwards from the rows selected to the table its
+	// first hop reaches, whose column holds the parent's key.
 	alias := st.s.alias
 	from := qtable(q.model.Table, alias)
-	var link string
-	switch rel.Kind {
-	case schema.ForeignKey, schema.OneToOne:
-		link = qcol(alias, q.model.PK.Column)
-	case schema.Many, schema.ReverseOneToOne:
-		link = qcol(alias, rel.Remote.Column)
-	case schema.ManyToMany:
-		th := st.c.alias(rel.Through)
-		from += " INNER JOIN " + qtable(rel.Through, th) + " ON " + qcol(th, rel.ThroughTo) + " = " + qcol(alias, q.model.PK.Column)
-		link = qcol(th, rel.ThroughFrom)
+	hops := rel.Hops
+	for i := len(hops) - 1; i > 0; i-- {
+		mid := st.c.alias(hops[i].FromTable)
+		from += " INNER JOIN " + qtable(hops[i].FromTable, mid) + " ON " + qcol(mid, hops[i].FromColumn) + " = " + qcol(alias, hops[i].ToColumn)
+		alias = mid
 	}
+	link := qcol(alias, hops[0].ToColumn)
 	st.where = andExprs([]expr{{sql: link + cond, args: []any{arg}}, st.where})
-	// Only a many-to-many needs its link key selected: other rows carry it.
+	// Rows reached in one hop carry the link key themselves (their primary
+	// key, or their key column pointing back); through a join table it is
+	// selected first.
 	lead := 0
-	if rel.Kind == schema.ManyToMany {
+	if len(hops) > 1 {
 		lead = 1
 	}
 	cols := st.columns(lead)
@@ -129,7 +129,7 @@ func linkedScan(sel *selection, model *schema.Model, rel *schema.Relation, keys 
 		if lead == 1 {
 			// The link column holds the parent's key: read it as that type
 			// even when it arrives as text (pgx's exec, simple_protocol).
-			sc.dest[0] = sc.link.Scanner(rel.Field.Model.PK)
+			sc.dest[0] = sc.link.Scanner(rel.From)
 		}
 		objs := make([]unsafe.Pointer, 0, capHint)
 		var links []relations.Key

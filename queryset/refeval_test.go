@@ -126,9 +126,12 @@ func (db *refDB) related(r refRow, f *schema.Field) []refRow {
 		if pk == nil {
 			return nil
 		}
+		// The join table is named by the link (the evaluator reads its
+		// names, never how the compiler joins them).
+		through, from, to := rel.Hops[0].ToTable, rel.Hops[0].ToColumn, rel.Hops[1].FromColumn
 		var out []refRow
-		for _, t := range db.where(rel.Through, rel.ThroughFrom, pk) {
-			out = append(out, db.where(rel.Target.Table, rel.Target.PK.Column, t[rel.ThroughTo])...)
+		for _, t := range db.where(through, from, pk) {
+			out = append(out, db.where(rel.Target.Table, rel.Target.PK.Column, t[to])...)
 		}
 		return out
 	}

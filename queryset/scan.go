@@ -40,7 +40,7 @@ func newScanner(sel *selection, hint int) *scanner {
 		sc.back = make([]*schema.Field, len(sel.nodes))
 		for k := 1; k < len(sc.seen); k++ {
 			sc.seen[k] = make([]unsafe.Pointer, 0, hint)
-			sc.back[k] = relations.ReverseOf(sel.nodes[k].field)
+			sc.back[k] = sel.nodes[k].field.Rel.Back
 		}
 	}
 	if sel.lead == 1 {

@@ -75,8 +75,9 @@ type join struct {
 	model  *schema.Model // its target
 	alias  string
 	left   bool // needed as LEFT by some use (promotion is one-way)
-	// through is the join table's alias for a ManyToMany hop (aggregates only).
-	through string
+	// mids are the aliases of the tables the link goes through before its
+	// target (a ManyToMany's join table; aggregates only).
+	mids []string
 }
 
 // isLeft reports whether the join renders as LEFT: its own need, or any
@@ -88,16 +89,6 @@ func (j *join) isLeft() bool {
 		}
 	}
 	return false
-}
-
-// hopNullable reports whether following the relation can find no row: a
-// nullable foreign key, or any reverse or multi-valued relation.
-func hopNullable(f *schema.Field) bool {
-	switch f.Rel.Kind {
-	case schema.ForeignKey, schema.OneToOne:
-		return f.Nullable
-	}
-	return true
 }
 
 // joinPath joins hops into the scope (reusing joins already there) and
@@ -112,14 +103,15 @@ func (s *scope) joinPath(hops []*schema.Field, needLeft bool) *join {
 		j := s.byPath[key]
 		if j == nil {
 			j = &join{parent: parent, rel: h, model: h.Rel.Target}
-			if h.Rel.Kind == schema.ManyToMany {
-				j.through = s.c.alias(h.Rel.Through)
+			hops := h.Rel.Hops
+			for _, hop := range hops[:len(hops)-1] {
+				j.mids = append(j.mids, s.c.alias(hop.ToTable))
 			}
 			j.alias = s.c.alias(h.Rel.Target.Table)
 			s.byPath[key] = j
 			s.joins = append(s.joins, j)
 		}
-		if needLeft && (hopNullable(h) || (parent == nil && s.nullableRoot)) {
+		if needLeft && (h.Rel.Optional() || (parent == nil && s.nullableRoot)) {
 			j.left = true
 		}
 		parent = j
@@ -152,7 +144,8 @@ func qtable(table, alias string) string {
 	return pgxIdent(table) + " AS " + pgxIdent(alias)
 }
 
-// joinClauses renders the scope's joins in the order they were planned.
+// joinClauses renders the scope's joins in the order they were planned:
+// one JOIN per hop of each relation's link.
 func (s *scope) joinClauses() []string {
 	out := make([]string, 0, len(s.joins))
 	for _, j := range s.joins {
@@ -161,19 +154,13 @@ func (s *scope) joinClauses() []string {
 			kind = "LEFT JOIN "
 		}
 		from := s.aliasOf(j.parent)
-		rel := j.rel.Rel
-		switch rel.Kind {
-		case schema.ForeignKey, schema.OneToOne:
-			out = append(out, kind+qtable(j.model.Table, j.alias)+" ON "+
-				qcol(j.alias, j.model.PK.Column)+" = "+qcol(from, rel.Field.Column))
-		case schema.ReverseOneToOne, schema.Many:
-			out = append(out, kind+qtable(j.model.Table, j.alias)+" ON "+
-				qcol(j.alias, rel.Remote.Column)+" = "+qcol(from, rel.Field.Model.PK.Column))
-		case schema.ManyToMany:
-			out = append(out, kind+qtable(rel.Through, j.through)+" ON "+
-				qcol(j.through, rel.ThroughFrom)+" = "+qcol(from, rel.Field.Model.PK.Column))
-			out = append(out, kind+qtable(j.model.Table, j.alias)+" ON "+
-				qcol(j.alias, j.model.PK.Column)+" = "+qcol(j.through, rel.ThroughTo))
+		for i, hop := range j.rel.Rel.Hops {
+			to := j.alias
+			if i < len(j.mids) {
+				to = j.mids[i]
+			}
+			out = append(out, kind+qtable(hop.ToTable, to)+" ON "+qcol(to, hop.ToColumn)+" = "+qcol(from, hop.FromColumn))
+			from = to
 		}
 	}
 	return out

@@ -60,16 +60,15 @@ func copyLoaded(row, orig unsafe.Pointer, f *schema.Field) bool {
 	if !Loaded(orig, f) {
 		return false
 	}
-	switch f.Rel.Kind {
-	case schema.ForeignKey, schema.OneToOne:
-		if *keyAt(row, f) != *keyAt(orig, f) {
-			return false
-		}
-		SetOne(row, f, One(orig, f))
-	case schema.ReverseOneToOne:
-		SetOne(row, f, One(orig, f))
-	default:
+	// What was loaded for orig's key is row's only if row holds that key:
+	// the same primary key (orig was found by it), or the same key column.
+	if from := f.Rel.From; from.IsKey() && *keyAt(row, from) != *keyAt(orig, from) {
+		return false
+	}
+	if f.Rel.Multi() {
 		SetMany(row, f, (*toManyRaw)(fieldAt(orig, f)).items)
+	} else {
+		SetOne(row, f, One(orig, f))
 	}
 	return true
 }

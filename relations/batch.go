@@ -44,19 +44,14 @@ func newLoad(ctx context.Context, node *prefetchNode, parents []unsafe.Pointer, 
 		}
 		ld.parents = append(ld.parents, p)
 	}
-	forward := f.Rel.Kind == schema.ForeignKey || f.Rel.Kind == schema.OneToOne
-	pk := f.Model.PK
+	// Each parent's key is where the relation's link starts.
+	from := f.Rel.From
 	for _, p := range ld.parents {
-		if forward {
-			k := keyAt(p, f)
-			if !k.valid() {
-				SetOne(p, f, nil) // a NULL key: loaded, nothing to fetch
-				continue
-			}
-			ld.keys.add(k.i, k.other())
+		i, other, ok := keyOf(p, from)
+		if !ok {
+			SetOne(p, f, nil) // a NULL key: loaded, nothing to fetch
 			continue
 		}
-		i, other := pkOf(p, pk)
 		ld.keys.add(i, other)
 	}
 	if ld.keys.len() == 0 {
@@ -97,31 +92,40 @@ func (ld *load) statement() (orm.BatchQuery, bool) {
 	}}, true
 }
 
-// linkOf is the link key of loaded row j: the join table's source column
-// (read by the statement) for a many-to-many, else read from the row itself:
-// its primary key for a forward relation, the foreign key pointing back for a
-// reverse one.
+// linkOf is the link key of loaded row j: where the relation's link ends,
+// read from the row itself (its primary key, or its key column pointing
+// back), or, for a link through a join table, the column the statement
+// selected first.
 func (ld *load) linkOf(j int) (int64, any, bool) {
-	rel := ld.rel
-	switch rel.Kind {
-	case schema.ManyToMany:
+	if len(ld.rel.Hops) > 1 {
 		k := &ld.links[j].key
 		return k.i, k.other(), k.valid()
-	case schema.ForeignKey, schema.OneToOne:
-		i, other := pkOf(ld.objs[j], rel.Target.PK)
-		return i, other, true
 	}
-	k := keyAt(ld.objs[j], rel.Remote)
-	return k.i, k.other(), k.valid()
+	return keyOf(ld.objs[j], ld.rel.To)
 }
+
+// keyOf reads the key that field f of row holds: a relation's key column
+// (false when NULL), or a primary key.
+func keyOf(row unsafe.Pointer, f *schema.Field) (int64, any, bool) {
+	if f.IsKey() {
+		k := keyAt(row, f)
+		return k.i, k.other(), k.valid()
+	}
+	i, other := pkOf(row, f)
+	return i, other, true
+}
+
+// uniqueLink reports whether each row a load of rel reads is the only one
+// with its link key: the link ends, in one hop, on the target's primary key.
+func uniqueLink(rel *schema.Relation) bool { return len(rel.Hops) == 1 && rel.To.PK }
 
 // assign hands the loaded rows to their parents and returns every child row
 // (newly loaded or already there), the parents of the next level.
 func (ld *load) assign() []unsafe.Pointer {
 	f := ld.node.field
 	rel := f.Rel
-	switch rel.Kind {
-	case schema.ForeignKey, schema.OneToOne:
+	children := ld.objs
+	if uniqueLink(rel) {
 		// Several parents may share one key: index the loaded rows by key.
 		byKey := newPtrIndex(len(ld.objs))
 		for j, obj := range ld.objs {
@@ -129,22 +133,19 @@ func (ld *load) assign() []unsafe.Pointer {
 				byKey.put(i, other, obj)
 			}
 		}
-		back := ReverseOf(f)
+		back := rel.Back
 		for _, p := range ld.parents {
-			if k := keyAt(p, f); k.valid() {
-				obj := byKey.get(k.i, k.other()) // nil: the key's row is missing
+			if i, other, ok := keyOf(p, rel.From); ok {
+				obj := byKey.get(i, other) // nil: the key's row is missing
 				SetOne(p, f, obj)
 				if back != nil && obj != nil && !Loaded(obj, back) {
 					SetOne(obj, back, p) // the other side of a one-to-one needs no query
 				}
 			}
 		}
-	default:
-		ld.assignToParents()
-	}
-	children := ld.objs
-	if rel.Kind == schema.ForeignKey || rel.Kind == schema.OneToOne {
 		children = distinct(ld.objs)
+	} else {
+		ld.assignToParents()
 	}
 	if len(ld.objs) > 0 {
 		NewSource(SourceOptions{DB: ld.o.DB, Model: rel.Target, Rows: children, Multi: len(children) > 1, Mode: ld.mode,
@@ -156,22 +157,20 @@ func (ld *load) assign() []unsafe.Pointer {
 	// Parents loaded before (by SelectRelated) still lead to the next level.
 	all := append([]unsafe.Pointer(nil), children...)
 	for _, p := range ld.done {
-		switch rel.Kind {
-		case schema.ForeignKey, schema.OneToOne, schema.ReverseOneToOne:
-			if obj := One(p, f); obj != nil {
-				all = append(all, obj)
-			}
-		default:
+		if rel.Multi() {
 			all = append(all, (*toManyRaw)(fieldAt(p, f)).items...)
+		} else if obj := One(p, f); obj != nil {
+			all = append(all, obj)
 		}
 	}
 	return distinct(all)
 }
 
-// assignToParents distributes the rows of a reverse or many-to-many load
-// among their parents (unique by primary key). A counting pass sizes each
-// parent's list exactly, and all lists share one backing array: two
-// allocations whatever the number of parents.
+// assignToParents distributes the rows of a load whose link key several
+// rows may share (a reverse or many-to-many relation) among their parents:
+// each parent gets the rows with its key, a to-one relation the first. A
+// counting pass sizes each parent's list exactly, and all lists share one
+// backing array: two allocations whatever the number of parents.
 func (ld *load) assignToParents() {
 	f := ld.node.field
 	rel := f.Rel
@@ -181,7 +180,11 @@ func (ld *load) assignToParents() {
 	group := make([]int32, len(ld.parents))
 	groups := int32(0)
 	for pi, p := range ld.parents {
-		i, other := pkOf(p, f.Model.PK)
+		i, other, ok := keyOf(p, rel.From)
+		if !ok {
+			group[pi] = -1 // a NULL key: newLoad marked it loaded and empty
+			continue
+		}
 		g, seen := groupOf.get(i, other)
 		if !seen {
 			g = groups
@@ -214,20 +217,23 @@ func (ld *load) assignToParents() {
 	}
 	for pi, p := range ld.parents {
 		g := group[pi]
+		if g < 0 {
+			continue
+		}
 		items := backing[start[g]:start[g+1]:start[g+1]]
-		if rel.Kind == schema.ReverseOneToOne {
+		if rel.Multi() {
+			SetMany(p, f, items)
+		} else {
 			var obj unsafe.Pointer
 			if len(items) > 0 {
 				obj = items[0]
 			}
 			SetOne(p, f, obj)
-		} else {
-			SetMany(p, f, items)
 		}
-		if rel.Kind == schema.Many || rel.Kind == schema.ReverseOneToOne {
+		if back := rel.Back; back != nil {
 			for _, child := range items {
-				if !Loaded(child, rel.Remote) {
-					SetOne(child, rel.Remote, p) // the child's way back needs no query
+				if !Loaded(child, back) {
+					SetOne(child, back, p) // the child's way back needs no query
 				}
 			}
 		}

@@ -126,7 +126,7 @@ func (r *toOne[T]) get(ctx context.Context, foreignKey bool) (*T, error) {
 		return r.value()
 	}
 	b := r.b
-	hasColumn := foreignKey || (b != nil && b.field.Rel.Kind == schema.OneToOne)
+	hasColumn := foreignKey || (b != nil && b.field.IsKey())
 	if hasColumn && !r.key.valid() {
 		r.markLoaded() // NULL: nothing to load, and no query to run
 		return nil, nil

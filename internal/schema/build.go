@@ -281,18 +281,18 @@ func (b *builder) relationField(m *Model, f *Field, sf reflect.StructField, opts
 	}
 	rel.Target = target
 	if kind == ManyToMany {
-		rel.Through, rel.ThroughFrom, rel.ThroughTo = opts.through, opts.from, opts.to
-		if rel.Through == "" {
-			rel.Through = m.Table + "_" + f.Name
+		rel.through, rel.throughFrom, rel.throughTo = opts.through, opts.from, opts.to
+		if rel.through == "" {
+			rel.through = m.Table + "_" + f.Name
 		}
-		if rel.ThroughFrom == "" {
-			rel.ThroughFrom = m.Table + "_id"
+		if rel.throughFrom == "" {
+			rel.throughFrom = m.Table + "_id"
 		}
-		if rel.ThroughTo == "" {
-			rel.ThroughTo = target.Table + "_id"
+		if rel.throughTo == "" {
+			rel.throughTo = target.Table + "_id"
 		}
-		if rel.ThroughFrom == rel.ThroughTo {
-			return fail("through table %s: both key columns would be %q; name them with from: and to:", rel.Through, rel.ThroughFrom)
+		if rel.throughFrom == rel.throughTo {
+			return fail("through table %s: both key columns would be %q; name them with from: and to:", rel.through, rel.throughFrom)
 		}
 	}
 	rel.reverseName = opts.reverse
@@ -300,13 +300,20 @@ func (b *builder) relationField(m *Model, f *Field, sf reflect.StructField, opts
 }
 
 // resolve completes what needs every model of the group: key column types
-// (the target's primary key may have been in progress) and reverse relations.
+// (the target's primary key may have been in progress), reverse relations
+// and the links, then what needs every link: the relations a load fills
+// back.
 func (b *builder) resolve() error {
 	for _, m := range b.order {
 		for _, f := range m.Relations {
 			if err := resolveRelation(m, f); err != nil {
 				return err
 			}
+		}
+	}
+	for _, m := range b.order {
+		for _, f := range m.Relations {
+			f.Rel.Back = back(f.Rel)
 		}
 	}
 	return nil
@@ -317,24 +324,56 @@ func resolveRelation(m *Model, f *Field) error {
 	fail := func(format string, args ...any) error {
 		return &ModelError{Model: m.Name, Field: f.GoName, Msg: fmt.Sprintf(format, args...)}
 	}
-	pk := rel.Target.PK
+	target := rel.Target
+	pk := target.PK
+	// The one place a relation's kind decides its link.
 	switch rel.Kind {
 	case ForeignKey, OneToOne:
 		f.Kind, f.SQLType = pk.Kind, pk.SQLType
+		rel.Hops = []Hop{{m.Table, f.Column, target.Table, pk.Column}}
 	case Many, ReverseOneToOne:
 		want := ForeignKey
 		if rel.Kind == ReverseOneToOne {
 			want = OneToOne
 		}
-		remote, err := findRemote(m, rel.Target, rel.reverseName, want)
+		remote, err := findRemote(m, target, rel.reverseName, want)
 		if err != nil {
 			return fail("%v", err)
 		}
 		rel.Remote = remote
+		rel.Hops = []Hop{{m.Table, m.PK.Column, target.Table, remote.Column}}
 	case ManyToMany:
 		f.Kind = pk.Kind
+		rel.Hops = []Hop{{m.Table, m.PK.Column, rel.through, rel.throughFrom}, {rel.through, rel.throughTo, target.Table, pk.Column}}
+	}
+	rel.From = m.byColumn[rel.Hops[0].FromColumn]
+	rel.To = target.byColumn[rel.Hops[len(rel.Hops)-1].ToColumn]
+	return nil
+}
+
+// back finds the to-one relation on rel's target whose link is rel's
+// reversed, nil if there is none.
+func back(rel *Relation) *Field {
+	for _, rf := range rel.Target.Relations {
+		if rf.Rel.Kind.ToOne() && rf.Rel.Target == rel.Field.Model && reversed(rf.Rel.Hops, rel.Hops) {
+			return rf
+		}
 	}
 	return nil
+}
+
+// reversed reports whether link b is link a walked the other way.
+func reversed(a, b []Hop) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i, h := range a {
+		r := b[len(b)-1-i]
+		if h != (Hop{r.ToTable, r.ToColumn, r.FromTable, r.FromColumn}) {
+			return false
+		}
+	}
+	return true
 }
 
 // findRemote finds the field on target that points back at m: the one named by

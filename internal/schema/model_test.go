@@ -103,9 +103,8 @@ func TestModelMetadata(t *testing.T) {
 	title, _ := b.FieldByName("title")
 	assert.Equal(t, "book_title", title.Column)
 	tags, _ := b.FieldByName("tags")
-	assert.Equal(t, "book_tags", tags.Rel.Through)
-	assert.Equal(t, "books_id", tags.Rel.ThroughFrom, "default: <table>_id")
-	assert.Equal(t, "tag_id", tags.Rel.ThroughTo)
+	assert.Equal(t, []schema.Hop{{"books", "id", "book_tags", "books_id"}, {"book_tags", "tag_id", "tag", "id"}}, tags.Rel.Hops,
+		"through:book_tags, from: defaults to <table>_id, to: to <target table>_id")
 	parent, _ := b.FieldByName("parent")
 	assert.Same(t, b, parent.Rel.Target)
 
@@ -116,6 +115,48 @@ func TestModelMetadata(t *testing.T) {
 	bioM, _ := schema.For[Bio]()
 	a, _ := bioM.FieldByName("author")
 	assert.True(t, a.Unique, "a OneToOne key is unique")
+}
+
+// Each relation's link is its hops, with the fields at both ends, the
+// relation a load fills back, and whether following it can find no row.
+func TestRelationHops(t *testing.T) {
+	a, err := schema.For[Author]()
+	require.NoError(t, err)
+	b, err := schema.For[Book]()
+	require.NoError(t, err)
+	bio, err := schema.For[Bio]()
+	require.NoError(t, err)
+	tag, err := schema.For[Tag]()
+	require.NoError(t, err)
+	field := func(m *schema.Model, name string) *schema.Field {
+		t.Helper()
+		f, ok := m.FieldByName(name)
+		require.True(t, ok, name)
+		return f
+	}
+	for _, c := range []struct {
+		f        *schema.Field
+		hops     []schema.Hop
+		from, to *schema.Field
+		back     *schema.Field
+		optional bool
+	}{
+		{field(b, "author"), []schema.Hop{{"books", "author_id", "author", "id"}}, field(b, "author"), a.PK, nil, false},
+		{field(b, "editor"), []schema.Hop{{"books", "editor_id", "author", "id"}}, field(b, "editor"), a.PK, nil, true},
+		{field(b, "parent"), []schema.Hop{{"books", "parent_id", "books", "id"}}, field(b, "parent"), b.PK, nil, true},
+		{field(a, "books"), []schema.Hop{{"author", "id", "books", "author_id"}}, a.PK, field(b, "author"), field(b, "author"), true},
+		{field(bio, "author"), []schema.Hop{{"bio", "author_id", "author", "id"}}, field(bio, "author"), a.PK, field(a, "bio"), false},
+		{field(a, "bio"), []schema.Hop{{"author", "id", "bio", "author_id"}}, a.PK, field(bio, "author"), field(bio, "author"), true},
+		{field(b, "tags"), []schema.Hop{{"books", "id", "book_tags", "books_id"}, {"book_tags", "tag_id", "tag", "id"}}, b.PK, tag.PK, nil, true},
+		{field(tag, "books"), []schema.Hop{{"tag", "id", "book_tags", "tag_id"}, {"book_tags", "book_id", "books", "id"}}, tag.PK, b.PK, nil, true},
+	} {
+		r := c.f.Rel
+		assert.Equal(t, c.hops, r.Hops, "%s hops", c.f)
+		assert.Same(t, c.from, r.From, "%s From", c.f)
+		assert.Same(t, c.to, r.To, "%s To", c.f)
+		assert.Same(t, c.back, r.Back, "%s Back", c.f)
+		assert.Equal(t, c.optional, r.Optional(), "%s Optional", c.f)
+	}
 }
 
 func TestOfPointerAndCache(t *testing.T) {

@@ -55,45 +55,56 @@ type Relation struct {
 	Field  *Field // the field on the source model
 	Target *Model
 
+	// Hops is the link from a source row to its related rows, described
+	// once: joins, EXISTS subqueries, batched and lazy loads and DDL read
+	// it rather than the kind. Each hop matches rows of FromTable with rows
+	// of ToTable where FromColumn = ToColumn; the first starts at the
+	// source model's table, the last ends at the target's:
+	//
+	//	ForeignKey, OneToOne:   (source, key column) -> (target, primary key)
+	//	Many, reverse OneToOne: (source, primary key) -> (target, remote key column)
+	//	ManyToMany:             (source, primary key) -> (join table, from column),
+	//	                        (join table, to column) -> (target, primary key)
+	Hops []Hop
+	// From is the source model's field whose column starts the link
+	// (Hops[0].FromColumn): the relation field itself when its own column
+	// holds the key, else the primary key.
+	From *Field
+	// To is the target model's field whose column ends the link (the last
+	// hop's ToColumn): its primary key, or the key column pointing back.
+	To *Field
+	// Back is the to-one relation on Target whose link is this one's
+	// reversed (nil if Target declares none): a load of this relation fills
+	// it on each loaded row with the row it was loaded for, so reading back
+	// costs nothing. The foreign key of a Many, either side of a one-to-one.
+	Back *Field
+
 	// Remote is, for Many and ReverseOneToOne, the ForeignKey/OneToOne field
 	// on Target that points back at the source model.
 	Remote *Field
-
-	// For ManyToMany: the join table and its columns holding the source's and
-	// the target's keys.
-	Through     string
-	ThroughFrom string
-	ThroughTo   string
 
 	// OnDelete is the foreign key's ON DELETE action for DDL ("CASCADE",
 	// "SET NULL", "RESTRICT", "NO ACTION", "SET DEFAULT"); "" leaves it default.
 	OnDelete string
 
 	reverseName string // the reverse: tag option, resolved into Remote
+	// through, throughFrom and throughTo are a ManyToMany's join table and
+	// its key columns (of the source's and of the target's key), resolved
+	// into Hops.
+	through, throughFrom, throughTo string
 }
+
+// Hop is one step of a relation's link: a row of FromTable is linked to the
+// rows of ToTable whose ToColumn equals its FromColumn.
+type Hop struct{ FromTable, FromColumn, ToTable, ToColumn string }
 
 // Multi reports whether the relation can yield several rows per source row.
 func (r *Relation) Multi() bool { return !r.Kind.ToOne() }
 
-// LocalColumn is the column on the source row that the relation matches:
-// the FK column for forward relations, the source primary key otherwise.
-func (r *Relation) LocalColumn() string {
-	if r.Kind == ForeignKey || r.Kind == OneToOne {
-		return r.Field.Column
-	}
-	return r.Field.Model.PK.Column
-}
-
-// TargetColumn is the column on the target table that LocalColumn's values
-// match: the target's primary key for forward relations, the remote FK column
-// for reverse ones. For ManyToMany it is the target's primary key, reached
-// through the join table.
-func (r *Relation) TargetColumn() string {
-	switch r.Kind {
-	case Many, ReverseOneToOne:
-		return r.Remote.Column
-	}
-	return r.Target.PK.Column
-}
+// Optional reports whether following the relation from a row can find no
+// row: a link that starts at a nullable key column, or at the row's own
+// primary key (whose related rows exist only where another table points
+// back at it).
+func (r *Relation) Optional() bool { return r.From.PK || r.From.Nullable }
 
 var relationFieldType = reflect.TypeFor[RelationField]()
