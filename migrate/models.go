@@ -2,9 +2,10 @@ package migrate
 
 import (
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"strings"
+
+	"github.com/eagerorm/eager/internal/schema"
 )
 
 // FromModels builds the schema the models describe: a table per model with

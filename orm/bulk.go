@@ -3,10 +3,11 @@ package orm
 import (
 	"context"
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"strconv"
 	"strings"
 	"unsafe"
+
+	"github.com/eagerorm/eager/internal/schema"
 )
 
 // maxParams is PostgreSQL's limit on bind parameters in one statement.

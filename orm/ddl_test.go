@@ -1,10 +1,10 @@
 package orm_test
 
 import (
-	"github.com/eagerorm/eager/internal/schema"
 	"strings"
 	"testing"
 
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5"
 )

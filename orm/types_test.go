@@ -4,11 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"github.com/eagerorm/eager/internal/schema"
 	"testing"
 	"time"
 	"unsafe"
 
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/stretchr/testify/assert"

@@ -3,12 +3,12 @@ package orm
 import (
 	"context"
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"strconv"
 	"strings"
 	"unsafe"
 
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/jackc/pgx/v5"
 )
 

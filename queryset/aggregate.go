@@ -3,13 +3,13 @@ package queryset
 import (
 	"context"
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"slices"
 	"sort"
 	"strings"
 
 	sq "github.com/Masterminds/squirrel"
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 )
 

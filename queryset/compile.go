@@ -2,11 +2,11 @@ package queryset
 
 import (
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"strings"
 
 	sq "github.com/Masterminds/squirrel"
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 )
 

@@ -2,10 +2,10 @@ package queryset
 
 import (
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"strings"
 	"time"
 
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 )
 

@@ -1,9 +1,9 @@
 package queryset
 
 import (
-	"github.com/eagerorm/eager/internal/schema"
 	"time"
 
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/jackc/pgx/v5/pgtype"
 )
 

@@ -1,13 +1,13 @@
 package queryset
 
 import (
-	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"strconv"
 	"sync"
 	"unsafe"
 
 	sq "github.com/Masterminds/squirrel"
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 	"github.com/eagerorm/eager/relations"
 	"github.com/jackc/pgx/v5"

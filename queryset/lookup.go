@@ -2,13 +2,13 @@ package queryset
 
 import (
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"strings"
 	"time"
 
 	"github.com/eagerorm/eager/internal/anyslice"
 	"github.com/eagerorm/eager/internal/pgvalue"
+	"github.com/eagerorm/eager/internal/schema"
 
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5/pgtype"

@@ -3,7 +3,6 @@ package queryset
 import (
 	"context"
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"math/big"
 	"math/rand/v2"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/eagerorm/eager/internal/pgtest"
+	"github.com/eagerorm/eager/internal/schema"
 	. "github.com/eagerorm/eager/internal/testdomain"
 	"github.com/eagerorm/eager/orm"
 )

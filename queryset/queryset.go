@@ -3,12 +3,12 @@ package queryset
 import (
 	"errors"
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
 
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 	"github.com/eagerorm/eager/relations"
 )

@@ -2,11 +2,12 @@ package queryset
 
 import (
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"math/big"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/eagerorm/eager/internal/schema"
 )
 
 // The reference evaluator: a deliberately simple interpreter of Filter and

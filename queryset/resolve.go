@@ -2,11 +2,11 @@ package queryset
 
 import (
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"sort"
 	"strings"
 
 	"github.com/eagerorm/eager/internal/naming"
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 )
 

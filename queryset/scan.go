@@ -2,10 +2,10 @@ package queryset
 
 import (
 	"context"
-	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"unsafe"
 
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 	"github.com/eagerorm/eager/relations"
 	"github.com/jackc/pgx/v5"

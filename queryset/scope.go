@@ -1,10 +1,10 @@
 package queryset
 
 import (
-	"github.com/eagerorm/eager/internal/schema"
 	"strconv"
 	"strings"
 
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/jackc/pgx/v5"
 )
 

@@ -3,11 +3,11 @@ package queryset
 import (
 	"errors"
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"strings"
 	"sync"
 
 	sq "github.com/Masterminds/squirrel"
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 )
 

@@ -2,6 +2,7 @@ package queryset
 
 import (
 	"fmt"
+
 	"github.com/eagerorm/eager/internal/schema"
 )
 

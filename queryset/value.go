@@ -2,7 +2,6 @@ package queryset
 
 import (
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"math"
 	"math/big"
 	"reflect"
@@ -13,6 +12,7 @@ import (
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/eagerorm/eager/internal/pgvalue"
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5/pgtype"
 )

@@ -3,10 +3,10 @@ package queryset
 import (
 	"context"
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"time"
 
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 )
 

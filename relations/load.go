@@ -3,10 +3,10 @@ package relations
 import (
 	"context"
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"strings"
 	"unsafe"
 
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 )
 
