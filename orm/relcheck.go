@@ -2,9 +2,11 @@ package orm
 
 import (
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"unsafe"
+
+	"github.com/eagerorm/eager/internal/relfield"
+	"github.com/eagerorm/eager/internal/schema"
 )
 
 // Insert, Update and BulkInsert write a row's own columns. Before they send
@@ -13,15 +15,6 @@ import (
 // rows (links they would silently not save), or a key pointing at a row that
 // was never saved (the key 0, which would fail as a foreign key violation or,
 // worse, match a real row).
-
-// HeldRelation is implemented (on the pointer) by the relation fields of
-// package relations.
-type HeldRelation interface {
-	// Held reports how many related rows the field holds in memory and
-	// whether a setter (Set, SetLoaded) put them there rather than a load
-	// from the database.
-	Held() (rows int, set bool)
-}
 
 // checkHeld returns an error for the first relation without a column of its
 // own (Many, ManyToMany, reverse OneToOne) that holds rows: any for an
@@ -33,11 +26,7 @@ func checkHeld(m *schema.Model, base unsafe.Pointer, verb string, onlySet bool) 
 		if f.Column != "" {
 			continue // the link is this row's own column: the write sends it
 		}
-		h, ok := f.Addr(base).(HeldRelation)
-		if !ok {
-			continue
-		}
-		n, set := h.Held()
+		n, set := relfield.Held(unsafe.Add(base, f.Offset), rel.Multi())
 		if n == 0 || (onlySet && !set) {
 			continue
 		}

@@ -24,7 +24,7 @@ type scanner struct {
 	objs  []unsafe.Pointer   // the current row's object per node
 	seen  [][]unsafe.Pointer // every object read per related node, for their result sets
 	back  []*schema.Field    // per node, the other side of a one-to-one to fill with its parent
-	link  relations.Key      // the lead column of a prefetch statement
+	link  relations.Key      // the lead column of a prefetch statement (its scan target is set by linkedScan)
 }
 
 // newScanner prepares to read sel's rows; hint is the expected row count,
@@ -42,9 +42,6 @@ func newScanner(sel *selection, hint int) *scanner {
 			sc.seen[k] = make([]unsafe.Pointer, 0, hint)
 			sc.back[k] = sel.nodes[k].field.Rel.Back
 		}
-	}
-	if sel.lead == 1 {
-		sc.dest[0] = &sc.link
 	}
 	return sc
 }

@@ -3,11 +3,12 @@ package relations
 import (
 	"context"
 	"fmt"
-	"github.com/eagerorm/eager/internal/schema"
 	"strconv"
 	"unsafe"
 
 	"github.com/eagerorm/eager/internal/callsite"
+	"github.com/eagerorm/eager/internal/relfield"
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 )
 
@@ -66,7 +67,7 @@ func copyLoaded(row, orig unsafe.Pointer, f *schema.Field) bool {
 		return false
 	}
 	if f.Rel.Multi() {
-		SetMany(row, f, (*toManyRaw)(fieldAt(orig, f)).items)
+		SetMany(row, f, relfield.ToManyAt(fieldAt(orig, f)).Items)
 	} else {
 		SetOne(row, f, One(orig, f))
 	}

@@ -2,11 +2,12 @@ package relations
 
 import (
 	"context"
-	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"unsafe"
 
 	"github.com/eagerorm/eager/internal/anyslice"
+	"github.com/eagerorm/eager/internal/relfield"
+	"github.com/eagerorm/eager/internal/schema"
 
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5"
@@ -99,7 +100,8 @@ func (ld *load) statement() (orm.BatchQuery, bool) {
 func (ld *load) linkOf(j int) (int64, any, bool) {
 	if len(ld.rel.Hops) > 1 {
 		k := &ld.links[j].key
-		return k.i, k.other(), k.valid()
+		i, other := k.Parts()
+		return i, other, k.Valid()
 	}
 	return keyOf(ld.objs[j], ld.rel.To)
 }
@@ -109,7 +111,8 @@ func (ld *load) linkOf(j int) (int64, any, bool) {
 func keyOf(row unsafe.Pointer, f *schema.Field) (int64, any, bool) {
 	if f.IsKey() {
 		k := keyAt(row, f)
-		return k.i, k.other(), k.valid()
+		i, other := k.Parts()
+		return i, other, k.Valid()
 	}
 	i, other := pkOf(row, f)
 	return i, other, true
@@ -158,7 +161,7 @@ func (ld *load) assign() []unsafe.Pointer {
 	all := append([]unsafe.Pointer(nil), children...)
 	for _, p := range ld.done {
 		if rel.Multi() {
-			all = append(all, (*toManyRaw)(fieldAt(p, f)).items...)
+			all = append(all, relfield.ToManyAt(fieldAt(p, f)).Items...)
 		} else if obj := One(p, f); obj != nil {
 			all = append(all, obj)
 		}
@@ -257,12 +260,12 @@ func distinct(ptrs []unsafe.Pointer) []unsafe.Pointer {
 // to a scanned key.
 func pkOf(row unsafe.Pointer, pk *schema.Field) (int64, any) {
 	p := unsafe.Add(row, pk.Offset)
-	if pk.Type.PkgPath() != "" && !naturalKey(pk.Kind, pk.Type) {
-		switch k := dbKey(pk.Kind, pk.Value(row)).(type) { // a Valuer key is what it stores
+	if pk.Type.PkgPath() != "" && !schema.NaturalKey(pk.Kind, pk.Type) {
+		switch k := schema.DBKey(pk.Kind, pk.Value(row)).(type) { // a Valuer key is what it stores
 		case int64:
 			return k, nil
 		default:
-			return 0, normalize(k)
+			return 0, relfield.Normalize(k)
 		}
 	}
 	switch pk.Type.Kind() {
@@ -275,24 +278,7 @@ func pkOf(row unsafe.Pointer, pk *schema.Field) (int64, any) {
 	case reflect.Int16:
 		return int64(*(*int16)(p)), nil
 	}
-	return 0, normalize(pk.Value(row))
-}
-
-// normalize makes a key value comparable with what the key scanners produce:
-// named strings become string, 16-byte arrays [16]byte.
-func normalize(v any) any {
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.String:
-		return rv.String()
-	case reflect.Array:
-		if rv.Len() == 16 && rv.Type().Elem().Kind() == reflect.Uint8 {
-			var b [16]byte
-			reflect.Copy(reflect.ValueOf(&b).Elem(), rv)
-			return b
-		}
-	}
-	return v
+	return 0, relfield.Normalize(pk.Value(row))
 }
 
 // keySet collects distinct keys for one "= ANY($1)" array.
@@ -314,7 +300,7 @@ func (s *keySet) add(i int64, other any) {
 		}
 		return
 	}
-	other = normalize(other)
+	other = relfield.Normalize(other)
 	if s.seen == nil {
 		s.seen = map[any]struct{}{}
 	}
@@ -372,7 +358,7 @@ func (x *intIndex) put(i int64, other any, v int32) {
 	if x.others == nil {
 		x.others = map[any]int32{}
 	}
-	x.others[normalize(other)] = v
+	x.others[relfield.Normalize(other)] = v
 }
 
 func (x *intIndex) get(i int64, other any) (int32, bool) {
@@ -380,7 +366,7 @@ func (x *intIndex) get(i int64, other any) (int32, bool) {
 		v, ok := x.ints[i]
 		return v, ok
 	}
-	v, ok := x.others[normalize(other)]
+	v, ok := x.others[relfield.Normalize(other)]
 	return v, ok
 }
 
@@ -399,12 +385,12 @@ func (x *ptrIndex) put(i int64, other any, p unsafe.Pointer) {
 	if x.others == nil {
 		x.others = map[any]unsafe.Pointer{}
 	}
-	x.others[normalize(other)] = p
+	x.others[relfield.Normalize(other)] = p
 }
 
 func (x *ptrIndex) get(i int64, other any) unsafe.Pointer {
 	if other == nil {
 		return x.ints[i]
 	}
-	return x.others[normalize(other)]
+	return x.others[relfield.Normalize(other)]
 }

@@ -2,45 +2,35 @@ package relations
 
 import (
 	"context"
-	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"unsafe"
 
-	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/eagerorm/eager/internal/relfield"
+	"github.com/eagerorm/eager/internal/schema"
 )
 
 // ForeignKey is a many-to-one relation: its column (db tag, default
 // <field>_id) holds the primary key of a T. Nullable with orm:"null".
 type ForeignKey[T any] struct {
+	_ relfield.ForeignKey // what model metadata recognises it by
 	toOne[T]
 }
-
-// RelationKind implements schema.RelationField.
-func (ForeignKey[T]) RelationKind() schema.RelationKind { return schema.ForeignKey }
-
-// RelationTarget implements schema.RelationField.
-func (ForeignKey[T]) RelationTarget() reflect.Type { return reflect.TypeFor[T]() }
 
 // OneToOne is a one-to-one relation. With a column (the default) it holds
 // T's key, unique; declared with orm:"reverse:Field" it is the reverse side of
 // T's OneToOne and has no column.
 type OneToOne[T any] struct {
+	_ relfield.OneToOne // what model metadata recognises it by
 	toOne[T]
 }
 
-// RelationKind implements schema.RelationField.
-func (OneToOne[T]) RelationKind() schema.RelationKind { return schema.OneToOne }
-
-// RelationTarget implements schema.RelationField.
-func (OneToOne[T]) RelationTarget() reflect.Type { return reflect.TypeFor[T]() }
-
 // toOne is the state shared by the to-one relation fields: the key (for the
 // side that has a column) and the related row once loaded. Its layout must
-// stay that of toOneRaw.
+// stay relfield.ToOne's (layout_test.go checks it).
 type toOne[T any] struct {
-	state
-	key
-	obj *T
+	state relfield.State
+	key   relfield.Key
+	obj   *T
 }
 
 // ID returns the key the column holds, as the Go type of T's primary key,
@@ -49,11 +39,11 @@ type toOne[T any] struct {
 func (r *toOne[T]) ID() any { return keyAs[T](&r.key) }
 
 // Valid reports whether the key column holds a key (is not NULL).
-func (r *toOne[T]) Valid() bool { return r.key.valid() }
+func (r *toOne[T]) Valid() bool { return r.key.Valid() }
 
 // Loaded reports whether the related row is loaded: by SelectRelated,
 // PrefetchRelated, an earlier Get, or Set. A NULL key counts once accessed.
-func (r *toOne[T]) Loaded() bool { return r.isLoaded() }
+func (r *toOne[T]) Loaded() bool { return r.state.Loaded() }
 
 // Set points the relation at obj (nil for NULL) and counts obj as loaded.
 // On the side with the column (ForeignKey, OneToOne) Insert and Update
@@ -63,49 +53,25 @@ func (r *toOne[T]) Loaded() bool { return r.isLoaded() }
 // only fills the loaded row in memory, and Insert and Update return an
 // error (orm.ErrRelationNotWritten) rather than drop it.
 func (r *toOne[T]) Set(obj *T) {
-	r.obj, r.inGo = obj, true
+	r.obj, r.state.InGo = obj, true
 	if obj == nil {
-		r.key = key{}
+		r.key = relfield.Key{}
 	} else if m, err := schema.For[T](); err != nil {
-		r.key = key{}
+		r.key = relfield.Key{}
 	} else {
-		r.key.set(dbKey(m.PK.Kind, m.PK.Value(unsafe.Pointer(obj))))
+		r.key.Set(schema.DBKey(m.PK.Kind, m.PK.Value(unsafe.Pointer(obj))))
 	}
-	r.markLoaded()
+	r.state.MarkLoaded()
 }
 
 // SetID sets the key without loading the row (nil for NULL).
 func (r *toOne[T]) SetID(id any) {
 	if m, err := schema.For[T](); err == nil {
-		id = dbKey(m.PK.Kind, id)
+		id = schema.DBKey(m.PK.Kind, id)
 	}
-	r.key.set(id)
-	r.obj, r.inGo = nil, false
-	r.markUnloaded()
-}
-
-// KeyValue implements schema.KeyField. When the relation holds a row, the key
-// is that row's primary key read now (as Django reads it at save time), so a
-// row Set before it was inserted gives the key its insert returned.
-func (r *toOne[T]) KeyValue() any {
-	if r.obj != nil {
-		r.syncKey()
-	}
-	return r.key.arg()
-}
-
-// SetKeyValue implements schema.KeyField.
-func (r *toOne[T]) SetKeyValue(v any) { r.SetID(v) }
-
-// ScanText reads a key sent as text (every key, under pgx's exec and
-// simple_protocol modes; text keys under all modes) as T's key type, so an
-// integer key read as text still matches the integer primary key.
-func (r *toOne[T]) ScanText(v pgtype.Text) error {
-	m, err := schema.For[T]()
-	if err != nil {
-		return err
-	}
-	return r.key.scanText(v, m.PK)
+	r.key.Set(id)
+	r.obj, r.state.InGo = nil, false
+	r.state.MarkUnloaded()
 }
 
 // Get returns the related row. A loaded one (SelectRelated,
@@ -121,14 +87,14 @@ func (r *ForeignKey[T]) Get(ctx context.Context) (*T, error) { return r.get(ctx,
 func (r *OneToOne[T]) Get(ctx context.Context) (*T, error) { return r.get(ctx, false) }
 
 func (r *toOne[T]) get(ctx context.Context, foreignKey bool) (*T, error) {
-	if r.isLoaded() {
-		r.b.markUsed()
+	b := bindingOf(&r.state)
+	if r.state.Loaded() {
+		b.markUsed()
 		return r.value()
 	}
-	b := r.b
 	hasColumn := foreignKey || (b != nil && b.field.IsKey())
-	if hasColumn && !r.key.valid() {
-		r.markLoaded() // NULL: nothing to load, and no query to run
+	if hasColumn && !r.key.Valid() {
+		r.state.MarkLoaded() // NULL: nothing to load, and no query to run
 		return nil, nil
 	}
 	if b == nil {
@@ -138,7 +104,7 @@ func (r *toOne[T]) get(ctx context.Context, foreignKey bool) (*T, error) {
 	if err := b.access(ctx, row); err != nil {
 		return nil, err
 	}
-	if !r.isLoaded() {
+	if !r.state.Loaded() {
 		return nil, b.notFilled()
 	}
 	return r.value()
@@ -147,7 +113,7 @@ func (r *toOne[T]) get(ctx context.Context, foreignKey bool) (*T, error) {
 // value is the loaded row; nil with a key that is not NULL means the key's
 // row was not found.
 func (r *toOne[T]) value() (*T, error) {
-	if r.obj == nil && r.key.valid() {
+	if r.obj == nil && r.key.Valid() {
 		return nil, r.missing()
 	}
 	return r.obj, nil
@@ -155,9 +121,9 @@ func (r *toOne[T]) value() (*T, error) {
 
 func (r *toOne[T]) missing() error {
 	e := &MissingRowError{Target: reflect.TypeFor[T]().Name(), Key: keyAs[T](&r.key)}
-	if r.b != nil {
-		e.Model, e.Field = r.b.field.Model.Name, r.b.field.Name
-		e.Target = r.b.field.Rel.Target.Name
+	if b := bindingOf(&r.state); b != nil {
+		e.Model, e.Field = b.field.Model.Name, b.field.Name
+		e.Target = b.field.Rel.Target.Name
 	}
 	return e
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"unsafe"
 
 	"github.com/eagerorm/eager/internal/pgtest"
+	"github.com/eagerorm/eager/internal/schema"
 	. "github.com/eagerorm/eager/internal/testdomain"
 	"github.com/eagerorm/eager/orm"
 	"github.com/eagerorm/eager/queryset"
@@ -101,7 +103,11 @@ func TestSetBeforeInsert(t *testing.T) {
 
 	var b Book
 	b.Publisher.Set(nil)
-	assert.Nil(t, b.Publisher.KeyValue())
+	assert.Nil(t, b.Publisher.ID())
+	bm, err := schema.For[Book]()
+	require.NoError(t, err)
+	pub, _ := bm.FieldByName("publisher")
+	assert.Nil(t, pub.Value(unsafe.Pointer(&b)), "the key a write sends is NULL")
 }
 
 func TestEagerLoadingErrors(t *testing.T) {

@@ -2,46 +2,37 @@ package relations
 
 import (
 	"context"
-	"github.com/eagerorm/eager/internal/schema"
 	"reflect"
 	"unsafe"
+
+	"github.com/eagerorm/eager/internal/relfield"
 )
 
 // Many is the reverse side of T's ForeignKey to this model (has-many),
 // declared with orm:"reverse:Field" naming that ForeignKey field on T (which
 // may be left out when T has only one ForeignKey to this model).
 type Many[T any] struct {
+	_ relfield.Many // what model metadata recognises it by
 	toMany[T]
 }
-
-// RelationKind implements schema.RelationField.
-func (Many[T]) RelationKind() schema.RelationKind { return schema.Many }
-
-// RelationTarget implements schema.RelationField.
-func (Many[T]) RelationTarget() reflect.Type { return reflect.TypeFor[T]() }
 
 // ManyToMany links rows through a join table: orm:"through:table" (default
 // <table>_<field>), with the key columns named by from: (this model's, default
 // <table>_id) and to: (T's, default <T's table>_id).
 type ManyToMany[T any] struct {
+	_ relfield.ManyToMany // what model metadata recognises it by
 	toMany[T]
 }
 
-// RelationKind implements schema.RelationField.
-func (ManyToMany[T]) RelationKind() schema.RelationKind { return schema.ManyToMany }
-
-// RelationTarget implements schema.RelationField.
-func (ManyToMany[T]) RelationTarget() reflect.Type { return reflect.TypeFor[T]() }
-
 // toMany is the state shared by the to-many relation fields. Its layout
-// must stay that of toManyRaw.
+// must stay relfield.ToMany's (layout_test.go checks it).
 type toMany[T any] struct {
-	state
+	state relfield.State
 	items []*T
 }
 
 // Loaded reports whether the list is loaded (an empty list counts).
-func (r *toMany[T]) Loaded() bool { return r.isLoaded() }
+func (r *toMany[T]) Loaded() bool { return r.state.Loaded() }
 
 // SetLoaded marks the relation as loaded with items (nil or empty: loaded
 // and empty), in memory only: it sends nothing and writes no link. All then
@@ -49,8 +40,8 @@ func (r *toMany[T]) Loaded() bool { return r.isLoaded() }
 // relation rows either, so they return an error (orm.ErrRelationNotWritten)
 // rather than drop items a setter put here.
 func (r *toMany[T]) SetLoaded(items []*T) {
-	r.items, r.inGo = items, true
-	r.markLoaded()
+	r.items, r.state.InGo = items, true
+	r.state.MarkLoaded()
 }
 
 // All returns the related rows. Loaded ones (PrefetchRelated) cost nothing;
@@ -59,11 +50,11 @@ func (r *toMany[T]) SetLoaded(items []*T) {
 // or one query for the whole result set (FetchPeers). Loaded and empty is
 // an empty slice, never an error.
 func (r *toMany[T]) All(ctx context.Context) ([]*T, error) {
-	if r.isLoaded() {
-		r.b.markUsed()
+	b := bindingOf(&r.state)
+	if r.state.Loaded() {
+		b.markUsed()
 		return r.items, nil
 	}
-	b := r.b
 	if b == nil {
 		return nil, errNotBound(reflect.TypeFor[T]().Name())
 	}
@@ -71,7 +62,7 @@ func (r *toMany[T]) All(ctx context.Context) ([]*T, error) {
 	if err := b.access(ctx, row); err != nil {
 		return nil, err
 	}
-	if !r.isLoaded() {
+	if !r.state.Loaded() {
 		return nil, b.notFilled()
 	}
 	return r.items, nil

@@ -2,12 +2,12 @@ package relations
 
 import (
 	"context"
-	"github.com/eagerorm/eager/internal/schema"
 	"unsafe"
 
+	"github.com/eagerorm/eager/internal/relfield"
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // Query is what a batched load needs from a queryset: the statement that
@@ -64,21 +64,12 @@ type Lookup struct {
 
 // Key is a link key scanned from a statement's first column. Integer keys
 // stay unboxed.
-type Key struct{ key }
+type Key struct{ key relfield.Key }
 
 // Value returns the key as a statement argument (nil for NULL).
-func (k *Key) Value() any { return k.arg() }
+func (k *Key) Value() any { return k.key.Arg() }
 
 // Scanner returns a scan target that reads a link key into k as the type of
 // pk, the primary key the link column holds: a many-to-many statement's
 // first column, which under pgx's text-format exec modes arrives as text.
-func (k *Key) Scanner(pk *schema.Field) any { return &linkKey{k: &k.key, pk: pk} }
-
-type linkKey struct {
-	k  *key
-	pk *schema.Field
-}
-
-func (l *linkKey) ScanInt64(v pgtype.Int8) error { return l.k.ScanInt64(v) }
-func (l *linkKey) ScanUUID(v pgtype.UUID) error  { return l.k.ScanUUID(v) }
-func (l *linkKey) ScanText(v pgtype.Text) error  { return l.k.scanText(v, l.pk) }
+func (k *Key) Scanner(pk *schema.Field) any { return relfield.Scanner(&k.key, schema.KeyType(pk.Kind)) }

@@ -2,37 +2,14 @@ package relations
 
 import (
 	"context"
-	"github.com/eagerorm/eager/internal/schema"
 	"sync"
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/eagerorm/eager/internal/relfield"
+	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 )
-
-// state begins every relation field (it is at offset 0 of ForeignKey[T],
-// OneToOne[T], Many[T] and ManyToMany[T]), so that code knowing only the
-// metadata, not T, can bind rows to their result set and fill what it loads.
-//
-// Rows of one result set may be read from many goroutines (a fan-out
-// handler), while a load fills them: loaded is read and written atomically,
-// and a loader writes the value before it sets loaded, so a reader that sees
-// loaded also sees the value. It is a plain uint32, not an atomic.Bool,
-// because atomic.Bool must not be copied and users copy rows.
-type state struct {
-	b      *binding
-	loaded uint32
-	// inGo marks a value a setter put there (Set, SetLoaded) rather than a
-	// load: Insert and Update refuse to drop what it holds.
-	inGo bool
-}
-
-func (s *state) isLoaded() bool { return atomic.LoadUint32(&s.loaded) != 0 }
-
-// markLoaded publishes the value written just before it.
-func (s *state) markLoaded() { atomic.StoreUint32(&s.loaded, 1) }
-
-func (s *state) markUnloaded() { atomic.StoreUint32(&s.loaded, 0) }
 
 // binding ties one relation field of every row of a result set to it.
 type binding struct {
@@ -58,18 +35,9 @@ func (b *binding) markUsed() {
 	}
 }
 
-// The layouts the loaders write through: toOne[T] and toMany[T] with T
-// erased. layout_test.go checks they match for several T.
-type toOneRaw struct {
-	state
-	key
-	obj unsafe.Pointer
-}
-
-type toManyRaw struct {
-	state
-	items []unsafe.Pointer
-}
+// bindingOf is the binding of the relation field whose state is s, nil for
+// a row not read through a DB.
+func bindingOf(s *relfield.State) *binding { return (*binding)(s.Binding) }
 
 // Source is the result set rows were read from: the peers of each row, the
 // database and the load mode they carry. Every loaded row records it, so an
@@ -135,7 +103,7 @@ func NewSource(o SourceOptions) *Source {
 	}
 	for _, row := range o.Rows {
 		for i, f := range rels {
-			(*state)(unsafe.Add(row, f.Offset)).b = &s.bindings[i]
+			relfield.StateAt(unsafe.Add(row, f.Offset)).Binding = unsafe.Pointer(&s.bindings[i])
 		}
 	}
 	return s
@@ -150,25 +118,29 @@ func (s *Source) Mode() orm.LoadMode { return s.mode }
 func fieldAt(row unsafe.Pointer, f *schema.Field) unsafe.Pointer { return unsafe.Add(row, f.Offset) }
 
 // Loaded reports whether relation f of the row at row is loaded.
-func Loaded(row unsafe.Pointer, f *schema.Field) bool { return (*state)(fieldAt(row, f)).isLoaded() }
+func Loaded(row unsafe.Pointer, f *schema.Field) bool {
+	return relfield.StateAt(fieldAt(row, f)).Loaded()
+}
 
 // SetOne stores obj (nil for none) as the loaded value of to-one relation f.
 // For a relation with a key column, nil with a key that is not NULL means
 // the key's row is missing: Get reports it.
 func SetOne(row unsafe.Pointer, f *schema.Field, obj unsafe.Pointer) {
-	r := (*toOneRaw)(fieldAt(row, f))
-	r.obj = obj
-	r.markLoaded()
+	r := relfield.ToOneAt(fieldAt(row, f))
+	r.Obj = obj
+	r.State.MarkLoaded()
 }
 
 // One returns the loaded value of to-one relation f (nil when NULL or not loaded).
-func One(row unsafe.Pointer, f *schema.Field) unsafe.Pointer { return (*toOneRaw)(fieldAt(row, f)).obj }
+func One(row unsafe.Pointer, f *schema.Field) unsafe.Pointer {
+	return relfield.ToOneAt(fieldAt(row, f)).Obj
+}
 
 // SetMany stores items as the loaded value of to-many relation f.
 func SetMany(row unsafe.Pointer, f *schema.Field, items []unsafe.Pointer) {
-	r := (*toManyRaw)(fieldAt(row, f))
-	r.items = items
-	r.markLoaded()
+	r := relfield.ToManyAt(fieldAt(row, f))
+	r.Items = items
+	r.State.MarkLoaded()
 }
 
 // original returns the row of the result set with row's primary key, nil if
@@ -187,7 +159,9 @@ func (s *Source) original(row unsafe.Pointer) unsafe.Pointer {
 }
 
 // keyAt returns the key held by forward relation f of the row.
-func keyAt(row unsafe.Pointer, f *schema.Field) *key { return &(*toOneRaw)(fieldAt(row, f)).key }
+func keyAt(row unsafe.Pointer, f *schema.Field) *relfield.Key {
+	return &relfield.ToOneAt(fieldAt(row, f)).Key
+}
 
 // TrackEager records, in the active capture of ctx, that relation f of
 // parents was loaded eagerly (via "SelectRelated" or "PrefetchRelated", at
@@ -201,7 +175,7 @@ func TrackEager(ctx context.Context, parents []unsafe.Pointer, f *schema.Field, 
 	seen := map[*binding]struct{}{}
 	var bs []*binding
 	for _, p := range parents {
-		if b := (*state)(fieldAt(p, f)).b; b != nil {
+		if b := bindingOf(relfield.StateAt(fieldAt(p, f))); b != nil {
 			if _, ok := seen[b]; !ok {
 				seen[b] = struct{}{}
 				bs = append(bs, b)

@@ -158,8 +158,6 @@ func exported(name string) string {
 	return string(unicode.ToUpper(r)) + name[size:]
 }
 
-func isRelation(t reflect.Type) bool { return t.Implements(relationFieldType) }
-
 func (b *builder) field(m *Model, sf reflect.StructField, index []int, offset uintptr, dbTag string) error {
 	fail := func(format string, args ...any) error {
 		return &ModelError{Model: m.Name, Field: sf.Name, Msg: fmt.Sprintf(format, args...)}
@@ -170,6 +168,9 @@ func (b *builder) field(m *Model, sf reflect.StructField, index []int, offset ui
 	}
 	f := &Field{Model: m, GoName: sf.Name, Name: naming.Snake(sf.Name), Type: sf.Type, Index: index,
 		Offset: offset, addr: addrFunc(sf.Type)}
+	if sf.Type.Kind() == reflect.Pointer && isRelation(sf.Type.Elem()) {
+		return fail("a relation field is a value, not a pointer: declare it as %s", sf.Type.Elem())
+	}
 	if isRelation(sf.Type) {
 		if err := b.relationField(m, f, sf, opts, dbTag); err != nil {
 			return err
@@ -236,8 +237,10 @@ func (b *builder) relationField(m *Model, f *Field, sf reflect.StructField, opts
 	fail := func(format string, args ...any) error {
 		return &ModelError{Model: m.Name, Field: sf.Name, Msg: fmt.Sprintf(format, args...)}
 	}
-	rf := reflect.Zero(sf.Type).Interface().(RelationField)
-	kind, targetType := rf.RelationKind(), rf.RelationTarget()
+	kind, targetType, _ := relationOf(sf.Type)
+	if want := relationLayout(kind); sf.Type.Size() != want {
+		return fail("%s is %d bytes, not the %d of its layout (package relfield)", sf.Type, sf.Type.Size(), want)
+	}
 	if kind == OneToOne && opts.reverse != "" {
 		kind = ReverseOneToOne
 	}
@@ -268,9 +271,6 @@ func (b *builder) relationField(m *Model, f *Field, sf reflect.StructField, opts
 	}
 	if err != nil {
 		return fail("%v", err)
-	}
-	if _, ok := f.addr(nil).(KeyField); (kind == ForeignKey || kind == OneToOne) && !ok {
-		return fail("%s does not implement schema.KeyField", sf.Type)
 	}
 	if targetType == nil || targetType.Kind() != reflect.Struct {
 		return fail("relation to %v, which is not a model struct", targetType)
@@ -330,6 +330,7 @@ func resolveRelation(m *Model, f *Field) error {
 	switch rel.Kind {
 	case ForeignKey, OneToOne:
 		f.Kind, f.SQLType = pk.Kind, pk.SQLType
+		f.addr = keyScanner(pk.Kind)
 		rel.Hops = []Hop{{m.Table, f.Column, target.Table, pk.Column}}
 	case Many, ReverseOneToOne:
 		want := ForeignKey

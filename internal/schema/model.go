@@ -65,7 +65,7 @@ type Field struct {
 	// Rel is the relation, nil for a plain column.
 	Rel *Relation
 
-	addr  func(unsafe.Pointer) any // typed pointer to the field
+	addr  func(unsafe.Pointer) any // the scan target at the field's address
 	isKey bool                     // a ForeignKey/OneToOne key column
 }
 
@@ -96,8 +96,9 @@ func (m *Model) FieldNames() []string {
 	return names
 }
 
-// Addr returns a typed pointer (*int64, *string, *relations.ForeignKey[T], ...)
-// to the field inside the struct at base, without allocating.
+// Addr returns a typed pointer to the field inside the struct at base, as
+// pgx scans into it, without allocating: *int64, *string, ...; for a key
+// column, the key inside its relation field (package relfield).
 func (f *Field) Addr(base unsafe.Pointer) any {
 	return f.addr(unsafe.Add(base, f.Offset))
 }
@@ -106,7 +107,7 @@ func (f *Field) Addr(base unsafe.Pointer) any {
 // argument: for a ForeignKey or OneToOne, the key it holds (nil for NULL).
 func (f *Field) Value(base unsafe.Pointer) any {
 	if f.isKey {
-		return f.Addr(base).(KeyField).KeyValue()
+		return f.keyValue(base)
 	}
 	return reflect.NewAt(f.Type, unsafe.Add(base, f.Offset)).Elem().Interface()
 }
@@ -115,19 +116,9 @@ func (f *Field) Value(base unsafe.Pointer) any {
 // (for a key field: no key).
 func (f *Field) IsZero(base unsafe.Pointer) bool {
 	if f.isKey {
-		return f.Addr(base).(KeyField).KeyValue() == nil
+		return f.keyValue(base) == nil
 	}
 	return reflect.NewAt(f.Type, unsafe.Add(base, f.Offset)).Elem().IsZero()
-}
-
-// KeyField is implemented (on the pointer) by relation fields that store a
-// key in a column of their own table: ForeignKey and OneToOne.
-type KeyField interface {
-	// KeyValue returns the key as a statement argument, nil for NULL.
-	KeyValue() any
-	// SetKeyValue sets the key from a value of the target's primary key type
-	// (or nil for NULL), dropping any loaded object that no longer matches.
-	SetKeyValue(v any)
 }
 
 // IsKey reports whether the field is a ForeignKey/OneToOne key column.

@@ -311,6 +311,14 @@ type unexportedRelation struct {
 	author relations.ForeignKey[Author] `orm:"null"` //lint:ignore U1000 likewise
 }
 
+// A pointer to a relation field once panicked while its model was built
+// (the metadata called a method on a nil pointer); it is an error now,
+// never a column.
+type pointerRelation struct {
+	ID     int64                         `orm:"pk"`
+	Author *relations.ForeignKey[Author] `db:"author_id"`
+}
+
 func TestBadModels(t *testing.T) {
 	cases := []struct {
 		typ          reflect.Type
@@ -318,6 +326,7 @@ func TestBadModels(t *testing.T) {
 		msg          string
 	}{
 		{reflect.TypeFor[noPK](), "noPK", "", "no primary key"},
+		{reflect.TypeFor[pointerRelation](), "pointerRelation", "Author", "a relation field is a value, not a pointer"},
 		{reflect.TypeFor[dupColumn](), "dupColumn", "B", `duplicate column "x"`},
 		{reflect.TypeFor[unsupported](), "unsupported", "Ch", "unsupported type chan int"},
 		{reflect.TypeFor[unknownOption](), "unknownOption", "Name", `unknown orm tag option "uniq"`},

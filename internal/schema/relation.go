@@ -1,6 +1,11 @@
 package schema
 
-import "reflect"
+import (
+	"reflect"
+	"unsafe"
+
+	"github.com/eagerorm/eager/internal/relfield"
+)
 
 // RelationKind says how a relation field links two models.
 type RelationKind uint8
@@ -41,12 +46,35 @@ func (k RelationKind) ToOne() bool {
 	return k == ForeignKey || k == OneToOne || k == ReverseOneToOne
 }
 
-// RelationField is implemented by the field types of package relations
-// (ForeignKey[T], OneToOne[T], Many[T], ManyToMany[T]); model metadata uses
-// it to recognise a relation and its target without importing relations.
-type RelationField interface {
-	RelationKind() RelationKind
-	RelationTarget() reflect.Type
+// markerKinds maps the marker that opens each relation field type (see
+// package relfield) to the kind it declares.
+var markerKinds = map[reflect.Type]RelationKind{
+	reflect.TypeFor[relfield.ForeignKey](): ForeignKey,
+	reflect.TypeFor[relfield.OneToOne]():   OneToOne,
+	reflect.TypeFor[relfield.Many]():       Many,
+	reflect.TypeFor[relfield.ManyToMany](): ManyToMany,
+}
+
+// relationOf recognises a relation field type (relations.ForeignKey[T] and
+// the others) by its marker, without importing package relations: the kind
+// it declares and T.
+func relationOf(t reflect.Type) (RelationKind, reflect.Type, bool) {
+	mark := relfield.Marker(t)
+	if mark == nil {
+		return NoRelation, nil, false
+	}
+	return markerKinds[mark], relfield.Target(t), true
+}
+
+func isRelation(t reflect.Type) bool { return relfield.Marker(t) != nil }
+
+// relationLayout is the size of the layout a field of kind has: every
+// relation field type is its layout with T in place of an unsafe.Pointer.
+func relationLayout(kind RelationKind) uintptr {
+	if kind.ToOne() {
+		return unsafe.Sizeof(relfield.ToOne{})
+	}
+	return unsafe.Sizeof(relfield.ToMany{})
 }
 
 // Relation is the resolved link a relation field describes.
@@ -106,5 +134,3 @@ func (r *Relation) Multi() bool { return !r.Kind.ToOne() }
 // primary key (whose related rows exist only where another table points
 // back at it).
 func (r *Relation) Optional() bool { return r.From.PK || r.From.Nullable }
-
-var relationFieldType = reflect.TypeFor[RelationField]()
