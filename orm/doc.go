@@ -1,6 +1,7 @@
-// Package orm is eager's foundation: the database handle, model metadata,
-// query hooks, errors and single-object writes. Querysets (package queryset)
-// and relation loading (package relations) are built on it.
+// Package orm is eager's foundation: the database handle, query hooks,
+// errors and single-object writes. Querysets (package queryset) and
+// relation loading (package relations) are built on it; the model metadata
+// they share is internal (internal/schema).
 //
 // A service opens one DB and shares it:
 //
