@@ -68,16 +68,16 @@ func (c *compiler) scope(m *schema.Model, alias string) *scope {
 	return &scope{c: c, model: m, alias: alias, byPath: map[string]*join{}, root: m}
 }
 
-// join is one relation hop joined into a scope.
+// join is one relation joined into a scope. It stays within 64 bytes (a
+// size class; a benchmark counts its bytes): its target model is rel's.
 type join struct {
 	parent *join
 	rel    *schema.Field // the relation field on the parent's model
-	model  *schema.Model // its target
-	alias  string
-	left   bool // needed as LEFT by some use (promotion is one-way)
+	alias  string        // of the relation's target table
 	// mids are the aliases of the tables the link goes through before its
 	// target (a ManyToMany's join table; aggregates only).
 	mids []string
+	left bool // needed as LEFT by some use (promotion is one-way)
 }
 
 // isLeft reports whether the join renders as LEFT: its own need, or any
@@ -102,7 +102,7 @@ func (s *scope) joinPath(hops []*schema.Field, needLeft bool) *join {
 		key += "__" + h.Name
 		j := s.byPath[key]
 		if j == nil {
-			j = &join{parent: parent, rel: h, model: h.Rel.Target}
+			j = &join{parent: parent, rel: h}
 			hops := h.Rel.Hops
 			for _, hop := range hops[:len(hops)-1] {
 				j.mids = append(j.mids, s.c.alias(hop.ToTable))

@@ -99,9 +99,6 @@ type ToMany struct {
 	Items []unsafe.Pointer
 }
 
-// KeyOffset is where a to-one field's key sits in it.
-const KeyOffset = unsafe.Offsetof(ToOne{}.Key)
-
 // StateAt, ToOneAt and ToManyAt view the relation field at p.
 func StateAt(p unsafe.Pointer) *State   { return (*State)(p) }
 func ToOneAt(p unsafe.Pointer) *ToOne   { return (*ToOne)(p) }
