@@ -23,131 +23,200 @@ import (
 // when the pair is unambiguous). Guessing a rename wrong would lose data
 // silently; a human reading a warning will not.
 func Diff(from, to *State) []Operation {
+	d := differ{from: from, to: to}
+	// Each step diffs one kind of object; the order of the steps is the
+	// order the operations apply in.
+	steps := []func() []Operation{
+		d.droppedForeignKeys,
+		d.droppedIndexesAndKeys,
+		d.droppedColumns,
+		d.droppedTables,
+		d.changedColumns,
+		d.createdTables,
+		d.addedColumns,
+		d.addedKeys,
+		d.addedIndexes,
+		d.addedForeignKeys,
+	}
 	var ops []Operation
-	kept := func(name string) bool { _, ok := to.tables[name]; return ok }
+	for _, step := range steps {
+		ops = append(ops, step()...)
+	}
+	return ops
+}
 
-	// Foreign keys that go away, on tables that stay.
-	for _, tn := range from.order {
-		if !kept(tn) {
-			continue
+// differ compares two schemas, one kind of object at a time.
+type differ struct{ from, to *State }
+
+// kept lists the tables of from that stay in to, in from's order, with
+// their old and wanted definitions.
+func (d differ) kept() (names []string, old, want []*Table) {
+	for _, tn := range d.from.order {
+		if w, ok := d.to.tables[tn]; ok {
+			names, old, want = append(names, tn), append(old, d.from.tables[tn]), append(want, w)
 		}
-		old, want := from.tables[tn], to.tables[tn]
-		for _, k := range old.Constraints {
-			if k.ForeignKey != nil && managedConstraint(k) && !hasConstraint(want, k) {
+	}
+	return names, old, want
+}
+
+// droppedForeignKeys: the foreign keys that go away, on tables that stay.
+func (d differ) droppedForeignKeys() []Operation {
+	var ops []Operation
+	names, old, want := d.kept()
+	for i, tn := range names {
+		for _, k := range old[i].Constraints {
+			if k.ForeignKey != nil && managedConstraint(k) && !hasConstraint(want[i], k) {
 				ops = append(ops, DropConstraint{Table: tn, Name: k.Name})
 			}
 		}
 	}
-	// Indexes, unique and primary key constraints that go away.
-	for _, tn := range from.order {
-		if !kept(tn) {
-			continue
-		}
-		old, want := from.tables[tn], to.tables[tn]
-		for _, ix := range old.Indexes {
-			if managedIndex(ix) && !hasIndex(want, ix) {
+	return ops
+}
+
+// droppedIndexesAndKeys: the indexes, unique and primary key constraints
+// that go away, on tables that stay.
+func (d differ) droppedIndexesAndKeys() []Operation {
+	var ops []Operation
+	names, old, want := d.kept()
+	for i, tn := range names {
+		for _, ix := range old[i].Indexes {
+			if managedIndex(ix) && !hasIndex(want[i], ix) {
 				ops = append(ops, DropIndex{Table: tn, Name: ix.Name})
 			}
 		}
-		for _, k := range old.Constraints {
-			if k.ForeignKey == nil && managedConstraint(k) && !hasConstraint(want, k) {
+		for _, k := range old[i].Constraints {
+			if k.ForeignKey == nil && managedConstraint(k) && !hasConstraint(want[i], k) {
 				ops = append(ops, DropConstraint{Table: tn, Name: k.Name})
 			}
 		}
 	}
-	// Columns that go away.
-	for _, tn := range from.order {
-		if !kept(tn) {
-			continue
-		}
-		for _, c := range from.tables[tn].Columns {
-			if _, ok := to.tables[tn].Column(c.Name); !ok {
+	return ops
+}
+
+// droppedColumns: the columns that go away, on tables that stay.
+func (d differ) droppedColumns() []Operation {
+	var ops []Operation
+	names, old, want := d.kept()
+	for i, tn := range names {
+		for _, c := range old[i].Columns {
+			if _, ok := want[i].Column(c.Name); !ok {
 				ops = append(ops, DropColumn{Table: tn, Column: c.Name})
 			}
 		}
 	}
-	// Tables that go away: first the foreign keys between them, so they can
-	// be dropped in any order.
-	for _, tn := range from.order {
-		if kept(tn) {
+	return ops
+}
+
+// droppedTables: the tables that go away, after the foreign keys between
+// them, so that they can be dropped in any order.
+func (d differ) droppedTables() []Operation {
+	var fks, tables []Operation
+	gone := func(tn string) bool { _, ok := d.to.tables[tn]; return !ok }
+	for _, tn := range d.from.order {
+		if !gone(tn) {
 			continue
 		}
-		for _, k := range from.tables[tn].Constraints {
-			if k.ForeignKey != nil && k.References != tn && !kept(k.References) {
-				ops = append(ops, DropConstraint{Table: tn, Name: k.Name})
+		for _, k := range d.from.tables[tn].Constraints {
+			if k.ForeignKey != nil && k.References != tn && gone(k.References) {
+				fks = append(fks, DropConstraint{Table: tn, Name: k.Name})
 			}
 		}
+		tables = append(tables, DropTable{Table: tn})
 	}
-	for _, tn := range from.order {
-		if !kept(tn) {
-			ops = append(ops, DropTable{Table: tn})
-		}
-	}
-	// Columns that change.
-	for _, tn := range from.order {
-		if !kept(tn) {
-			continue
-		}
-		for _, c := range from.tables[tn].Columns {
-			if w, ok := to.tables[tn].Column(c.Name); ok {
+	return append(fks, tables...)
+}
+
+// changedColumns: the columns of tables that stay whose type, nullability,
+// default or identity changes.
+func (d differ) changedColumns() []Operation {
+	var ops []Operation
+	names, old, want := d.kept()
+	for i, tn := range names {
+		for _, c := range old[i].Columns {
+			if w, ok := want[i].Column(c.Name); ok {
 				if op, changed := alterColumn(tn, c, *w); changed {
 					ops = append(ops, op)
 				}
 			}
 		}
 	}
-	// New tables, with their primary key.
-	for _, tn := range to.order {
-		if _, ok := from.tables[tn]; ok {
+	return ops
+}
+
+// createdTables: the new tables, with their primary key.
+func (d differ) createdTables() []Operation {
+	var ops []Operation
+	for _, tn := range d.to.order {
+		if _, ok := d.from.tables[tn]; ok {
 			continue
 		}
-		t := to.tables[tn]
+		t := d.to.tables[tn]
 		ct := CreateTable{Table: tn, Columns: append([]Column(nil), t.Columns...)}
 		if pk, ok := t.PrimaryKey(); ok && pk.Name == pkeyName(tn) {
 			ct.PrimaryKey = append([]string(nil), pk.PrimaryKey...)
 		}
 		ops = append(ops, ct)
 	}
-	// New columns.
-	for _, tn := range to.order {
-		old, ok := from.tables[tn]
+	return ops
+}
+
+// addedColumns: the new columns of tables that already exist.
+func (d differ) addedColumns() []Operation {
+	var ops []Operation
+	for _, tn := range d.to.order {
+		old, ok := d.from.tables[tn]
 		if !ok {
 			continue
 		}
-		for _, c := range to.tables[tn].Columns {
+		for _, c := range d.to.tables[tn].Columns {
 			if _, ok := old.Column(c.Name); !ok {
 				ops = append(ops, AddColumn{Table: tn, Column: c})
 			}
 		}
 	}
-	// New primary key and unique constraints, then indexes, then foreign keys.
-	var idx, fks []Operation
-	for _, tn := range to.order {
-		t, old := to.tables[tn], from.tables[tn]
+	return ops
+}
+
+// addedConstraints: the constraints to add, foreign keys (fk true) or the
+// others. A new table's own primary key is in its CreateTable.
+func (d differ) addedConstraints(fk bool) []Operation {
+	var ops []Operation
+	for _, tn := range d.to.order {
+		t, old := d.to.tables[tn], d.from.tables[tn]
 		created := old == nil
 		for _, k := range t.Constraints {
-			if !created && hasConstraint(old, k) {
+			if (k.ForeignKey != nil) != fk || (!created && hasConstraint(old, k)) {
 				continue
 			}
 			if created && k.PrimaryKey != nil && k.Name == pkeyName(tn) {
 				continue // in CreateTable
 			}
-			op := addConstraint(tn, k)
-			if k.ForeignKey != nil {
-				fks = append(fks, op)
-			} else {
-				ops = append(ops, op)
-			}
+			ops = append(ops, addConstraint(tn, k))
 		}
+	}
+	return ops
+}
+
+// addedKeys: the new primary key, unique and check constraints.
+func (d differ) addedKeys() []Operation { return d.addedConstraints(false) }
+
+// addedForeignKeys: the new foreign keys, last: every table they reference
+// exists by then.
+func (d differ) addedForeignKeys() []Operation { return d.addedConstraints(true) }
+
+// addedIndexes: the indexes to add, on new tables and old ones.
+func (d differ) addedIndexes() []Operation {
+	var ops []Operation
+	for _, tn := range d.to.order {
+		t, old := d.to.tables[tn], d.from.tables[tn]
 		for _, ix := range t.Indexes {
-			if created || !hasIndex(old, ix) {
-				idx = append(idx, AddIndex{Table: tn, Name: ix.Name, Columns: append([]string(nil), ix.Columns...),
+			if old == nil || !hasIndex(old, ix) {
+				ops = append(ops, AddIndex{Table: tn, Name: ix.Name, Columns: append([]string(nil), ix.Columns...),
 					Unique: ix.Unique, Using: ix.Using, Where: ix.Where})
 			}
 		}
 	}
-	ops = append(ops, idx...)
-	return append(ops, fks...)
+	return ops
 }
 
 func addConstraint(table string, k Constraint) AddConstraint {
