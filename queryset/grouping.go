@@ -1,0 +1,301 @@
+package queryset
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+
+	sq "github.com/Masterminds/squirrel"
+	"github.com/eagerorm/eager/internal/schema"
+	"github.com/eagerorm/eager/orm"
+)
+
+// Grouped is a QuerySet grouped by fields with aggregates per group:
+//
+//	queryset.New[Book](db).GroupBy("genre").Annotate(queryset.Count("*")).Values(ctx)
+//
+// is SELECT genre, COUNT(*) ... GROUP BY genre: one map per genre.
+type Grouped[T any] struct {
+	qs     QuerySet[T]
+	by     []string
+	aggs   []Agg
+	having []Node
+	order  []string
+	limit  int
+}
+
+// GroupBy groups the QuerySet's rows by fields (paths allowed; a
+// multi-valued path is joined, one group per related value). With no fields
+// the aggregates cover all rows.
+func (qs QuerySet[T]) GroupBy(fields ...string) Grouped[T] {
+	return Grouped[T]{qs: qs, by: append([]string(nil), fields...), limit: -1}
+}
+
+// Annotate adds aggregates computed per group.
+func (g Grouped[T]) Annotate(aggs ...Agg) Grouped[T] {
+	g.aggs = append(append([]Agg(nil), g.aggs...), aggs...)
+	return g
+}
+
+// Having keeps the groups whose aggregates match: keys are aggregate aliases
+// with lookups, Q{"count__gte": 10}.
+func (g Grouped[T]) Having(nodes ...Node) Grouped[T] {
+	g.having = append(append([]Node(nil), g.having...), nodes...)
+	return g
+}
+
+// OrderBy orders groups by group fields or aggregate aliases ("-count").
+func (g Grouped[T]) OrderBy(fields ...string) Grouped[T] {
+	g.order = append([]string(nil), fields...)
+	return g
+}
+
+// Limit returns at most n groups.
+func (g Grouped[T]) Limit(n int) Grouped[T] {
+	g.limit = n
+	return g
+}
+
+// Values runs the grouped query: one map per group with the group fields and
+// the aggregates by alias.
+func (g Grouped[T]) Values(ctx context.Context) ([]map[string]any, error) {
+	sql, args, names, types, empty, err := g.build()
+	if err != nil {
+		return nil, err
+	}
+	if empty {
+		return []map[string]any{}, nil
+	}
+	return queryMaps(ctx, g.qs.db, sql, args, names, types, g.qs.wrap)
+}
+
+// SQL returns the grouped statement and its arguments without running it.
+func (g Grouped[T]) SQL() (string, []any, error) {
+	sql, args, _, _, _, err := g.build()
+	return sql, args, err
+}
+
+func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, error) {
+	qs := g.qs
+	fail := func(err error) (string, []any, []string, []reflect.Type, bool, error) {
+		return "", nil, nil, nil, false, err
+	}
+	if err := qs.failure(); err != nil {
+		return fail(err)
+	}
+	if err := checkFields(qs.model, g.by, qs.maxDepth()); err != nil {
+		return fail(err)
+	}
+	if err := checkAggs(qs.model, g.aggs, qs.maxDepth()); err != nil {
+		return fail(err)
+	}
+	if len(g.aggs) == 0 && len(g.by) == 0 {
+		return fail(fmt.Errorf("queryset: %s: nothing to group or aggregate", qs.model.Name))
+	}
+	if g.limit < -1 {
+		return fail(fmt.Errorf("queryset: %s: negative group limit", qs.model.Name))
+	}
+	st, err := qs.plan(qs.sliced, false)
+	if err != nil {
+		return fail(err)
+	}
+	// Over a sliced or distinct QuerySet, aggregate its own rows: they become
+	// a subquery "sub", and a fresh scope joins from there.
+	src, from := st, psql.Select().From(qtable(st.s.model.Table, st.s.alias))
+	if qs.sliced || qs.distinct {
+		inner := qs.applySlice(st.selectFrom(st.modelColumns()...), st).PlaceholderFormat(sq.Question)
+		c := newCompiler()
+		src = &stmt{c: c, s: c.scope(qs.model, "sub"), where: trueExpr}
+		from = psql.Select().FromSelect(inner, "sub")
+	}
+	var cols, names, groupCols []string
+	var types []reflect.Type
+	var args []any
+	for _, name := range g.by {
+		col, typ, err := src.s.projection(name)
+		if err != nil {
+			return fail(wrapChain(qs.model, err))
+		}
+		cols = append(cols, col+" AS "+pgxIdent(name))
+		groupCols = append(groupCols, col)
+		names, types = append(names, name), append(types, typ)
+	}
+	aggByAlias := map[string]aggSQL{}
+	for _, a := range g.aggs {
+		as, err := src.s.aggregate(a)
+		if err != nil {
+			return fail(wrapChain(qs.model, err))
+		}
+		alias := a.Alias()
+		if _, dup := aggByAlias[alias]; dup || slices.Contains(g.by, alias) {
+			return fail(fmt.Errorf("queryset: %s: the name %q is used twice in the result", qs.model.Name, alias))
+		}
+		aggByAlias[alias] = as
+		cols = append(cols, as.sql+" AS "+pgxIdent(alias))
+		args = append(args, as.args...)
+		names, types = append(names, alias), append(types, as.typ)
+	}
+	// The aggregates' FILTER arguments come before WHERE's in the text; the
+	// column list is raw SQL, so its arguments go in through Column.
+	b := from
+	for i, c := range cols {
+		if i == 0 {
+			b = b.Column(c, args...)
+		} else {
+			b = b.Column(c)
+		}
+	}
+	b = src.joinsAndWhere(b)
+	if len(groupCols) > 0 {
+		b = b.GroupBy(groupCols...)
+	}
+	if len(g.having) > 0 {
+		h, err := havingExpr(qs.model, andNode{children: g.having}, aggByAlias, false)
+		if err != nil {
+			return fail(err)
+		}
+		if h.konst != 1 {
+			b = b.Having(h)
+		}
+	}
+	for _, o := range g.order {
+		name, dir := o, " ASC"
+		if strings.HasPrefix(o, "-") {
+			name, dir = o[1:], " DESC"
+		}
+		if !slices.Contains(names, name) {
+			return fail(&orm.FieldError{Model: qs.model.Name, Field: o, Msg: "a grouped query orders by its group fields or aggregate aliases",
+				Choices: names})
+		}
+		b = b.OrderBy(pgxIdent(name) + dir)
+	}
+	if g.limit >= 0 {
+		b = b.Limit(uint64(g.limit))
+	}
+	sql, sqlArgs, err := b.ToSql()
+	if err != nil {
+		return fail(err)
+	}
+	return sql, sqlArgs, names, types, st.where.konst == -1 && len(g.by) > 0, nil
+}
+
+// havingExpr compiles HAVING conditions on aggregate aliases.
+func havingExpr(m *schema.Model, n Node, aggs map[string]aggSQL, negated bool) (expr, error) {
+	switch n := n.(type) {
+	case orNode:
+		var parts []expr
+		for _, c := range n.children {
+			e, err := havingExpr(m, c, aggs, negated)
+			if err != nil {
+				return expr{}, err
+			}
+			parts = append(parts, e)
+		}
+		return orExprs(parts), nil
+	case notNode:
+		e, err := havingExpr(m, n.child, aggs, true)
+		if err != nil {
+			return expr{}, err
+		}
+		return notExpr(e), nil
+	}
+	var parts []expr
+	for _, it := range flatten([]Node{n}, nil) {
+		if it.node != nil {
+			e, err := havingExpr(m, it.node, aggs, negated)
+			if err != nil {
+				return expr{}, err
+			}
+			parts = append(parts, e)
+			continue
+		}
+		alias, lookup := havingKey(it.key, aggs)
+		a, ok := aggs[alias]
+		if !ok {
+			names := make([]string, 0, len(aggs))
+			for k := range aggs {
+				names = append(names, k)
+			}
+			return expr{}, &orm.FieldError{Model: m.Name, Field: it.key, Msg: "Having refers to aggregate aliases", Choices: sorted(names)}
+		}
+		p := path{key: it.key, lookup: lookup, field: &schema.Field{Model: m, Name: alias, Kind: a.kind, Type: a.typ}}
+		var e expr
+		switch lookup {
+		case "isnull":
+			isNull, err := boolValue(m, p, it.value)
+			if err != nil {
+				return expr{}, err
+			}
+			e = expr{sql: a.sql + " IS NOT NULL", args: a.args}
+			if isNull {
+				e.sql = a.sql + " IS NULL"
+			}
+		case "exact", "gt", "gte", "lt", "lte":
+			v, err := convertValue(m, p, a.kind, it.value)
+			if err != nil {
+				return expr{}, err
+			}
+			if v == nil {
+				return expr{}, &orm.FieldError{Model: m.Name, Field: it.key, Msg: "cannot compare with nil; use isnull"}
+			}
+			e = expr{sql: a.sql + " " + comparisons[lookup] + " ?", args: append(append([]any(nil), a.args...), v)}
+		case "in":
+			list, err := listValue(m, p, a.kind, it.value)
+			if err != nil {
+				return expr{}, err
+			}
+			if list == nil {
+				e = falseExpr
+				break
+			}
+			e = expr{sql: a.sql + " = ANY(?)", args: append(append([]any(nil), a.args...), list)}
+		case "range":
+			lo, hi, err := rangeValue(m, p, a.kind, it.value)
+			if err != nil {
+				return expr{}, err
+			}
+			if lo == nil || hi == nil {
+				e = falseExpr // BETWEEN NULL matches nothing
+				break
+			}
+			e = expr{sql: a.sql + " BETWEEN ? AND ?", args: append(append([]any(nil), a.args...), lo, hi)}
+		default:
+			return expr{}, &orm.FieldError{Model: m.Name, Field: it.key,
+				Msg: fmt.Sprintf("unsupported lookup %q in Having; valid: exact, gt, gte, lt, lte, in, range, isnull", lookup)}
+		}
+		if negated && e.konst == 0 && lookup != "isnull" {
+			e = expr{sql: "(" + e.sql + " AND " + a.sql + " IS NOT NULL)", args: append(e.args, a.args...)}
+		}
+		parts = append(parts, e)
+	}
+	return andExprs(parts), nil
+}
+
+// havingKey splits a Having key into an aggregate alias and a lookup. An
+// alias may itself hold "__" (the default "price__max"), so the longest alias
+// the key starts with wins: "price__max__gte" is price__max, gte.
+func havingKey(key string, aggs map[string]aggSQL) (alias, lookup string) {
+	if _, ok := aggs[key]; ok {
+		return key, "exact"
+	}
+	for a := range aggs {
+		if rest, ok := strings.CutPrefix(key, a+"__"); ok && len(a) > len(alias) && !strings.Contains(rest, "__") {
+			alias, lookup = a, rest
+		}
+	}
+	if alias == "" {
+		alias, lookup, _ = strings.Cut(key, "__")
+	}
+	if lookup == "" {
+		lookup = "exact"
+	}
+	return alias, lookup
+}
+
+func sorted(s []string) []string {
+	sort.Strings(s)
+	return s
+}
