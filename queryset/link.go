@@ -7,36 +7,16 @@ import (
 	"unsafe"
 
 	sq "github.com/Masterminds/squirrel"
+	"github.com/eagerorm/eager/internal/load"
 	"github.com/eagerorm/eager/internal/schema"
-	"github.com/eagerorm/eager/orm"
-	"github.com/eagerorm/eager/relations"
 	"github.com/jackc/pgx/v5"
 )
 
-// defaultLoader gives relations the query for a relation loaded without a
-// custom queryset: every row of the target model.
-var defaultLoader relations.Loader = loader{}
-
-type loader struct{}
-
-func (loader) DefaultQuery(m *schema.Model) relations.Query {
-	return query{model: m, limit: -1, compiled: &compiledCache{}}
-}
-
-// QueryModel implements relations.Query.
-func (q query) QueryModel() *schema.Model { return q.model }
-
-// Lookups implements relations.Query: the QuerySet's own PrefetchRelated.
-func (q query) Lookups() []relations.Lookup { return q.prefetch }
-
-// LoadMode implements relations.Query: the mode set by WithLoadMode.
-func (q query) LoadMode() (orm.LoadMode, bool) { return q.mode, q.hasMode }
-
-// LinkedSQL implements relations.Query: the QuerySet's statement restricted
-// to rows linked through rel to keys ("<link> = ANY($1)"), the link key first.
+// linkedSQL is the QuerySet's statement restricted to rows linked through
+// rel to keys ("<link> = ANY($1)"), the link key first.
 // A Limit or Offset applies per parent: the rows are numbered per link key
 // with ROW_NUMBER() OVER (PARTITION BY <link> ORDER BY <order>) and cut there.
-func (q query) LinkedSQL(rel *schema.Relation, keys any, lc relations.LinkContext) (string, []any, relations.ScanFunc, error) {
+func (q query) linkedSQL(rel *schema.Relation, keys any, lc load.LinkContext) (string, []any, load.ScanFunc, error) {
 	if err := q.failure(); err != nil {
 		return "", nil, nil, err
 	}
@@ -121,10 +101,10 @@ func (q query) plain() bool {
 }
 
 // linkedScan reads the rows of a linked statement over rel.
-func linkedScan(sel *selection, model *schema.Model, rel *schema.Relation, keys any, lc relations.LinkContext) relations.ScanFunc {
+func linkedScan(sel *selection, model *schema.Model, rel *schema.Relation, keys any, lc load.LinkContext) load.ScanFunc {
 	lead := sel.lead
 	capHint := reflect.ValueOf(keys).Len() // a fair first guess of the row count
-	return func(rows pgx.Rows) ([]unsafe.Pointer, []relations.Key, error) {
+	return func(rows pgx.Rows) ([]unsafe.Pointer, []load.Key, error) {
 		sc := newScanner(sel, capHint)
 		if lead == 1 {
 			// The link column holds the parent's key: read it as that type
@@ -132,9 +112,9 @@ func linkedScan(sel *selection, model *schema.Model, rel *schema.Relation, keys 
 			sc.dest[0] = sc.link.Scanner(rel.From)
 		}
 		objs := make([]unsafe.Pointer, 0, capHint)
-		var links []relations.Key
+		var links []load.Key
 		if lead == 1 {
-			links = make([]relations.Key, 0, capHint)
+			links = make([]load.Key, 0, capHint)
 		}
 		for rows.Next() {
 			obj := newObject(model)
@@ -147,7 +127,7 @@ func linkedScan(sel *selection, model *schema.Model, rel *schema.Relation, keys 
 			}
 		}
 		if len(sc.nodes) > 1 {
-			sc.bindNodes(lc.Ctx, objs, relations.SourceOptions{DB: lc.DB, Multi: len(objs) > 1, Mode: lc.Mode, Loader: defaultLoader,
+			sc.bindNodes(lc.Ctx, objs, load.Options{DB: lc.DB, Multi: len(objs) > 1, Mode: lc.Mode, Loader: defaultLoader,
 				Path: lc.Path, PathMulti: lc.PathMulti, Root: lc.Root})
 		}
 		return objs, links, rows.Err()

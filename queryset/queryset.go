@@ -8,9 +8,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/eagerorm/eager/internal/load"
 	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
-	"github.com/eagerorm/eager/relations"
 )
 
 // QuerySet is a lazy, immutable query over model T. The zero value is not
@@ -34,7 +34,7 @@ type query struct {
 	distinct bool
 	sliced   bool // Limit or Offset was called: filtering or reordering is an error
 	related  []string
-	prefetch []relations.Lookup
+	prefetch []load.Lookup
 	mode     orm.LoadMode
 	hasMode  bool
 	chunk    int // Iter's chunk size, 0: default
@@ -212,7 +212,7 @@ func (qs QuerySet[T]) PrefetchRelated(lookups ...any) QuerySet[T] {
 			if err := checkRelationPath(q.model, lk, q.maxDepth()); err != nil {
 				return QuerySet[T]{q.fail(err)}
 			}
-			q.prefetch = append(q.prefetch, relations.Lookup{Path: lk})
+			q.prefetch = append(q.prefetch, load.Lookup{Path: lk})
 		case PrefetchSpec:
 			if err := checkRelationPath(q.model, lk.path, q.maxDepth()); err != nil {
 				return QuerySet[T]{q.fail(err)}
@@ -229,12 +229,12 @@ func (qs QuerySet[T]) PrefetchRelated(lookups ...any) QuerySet[T] {
 			if q.hasPrefetch(lk) {
 				continue
 			}
-			q.prefetch = append(q.prefetch, relations.Lookup{Path: lk.path, Query: lk.query})
+			q.prefetch = append(q.prefetch, load.Lookup{Path: lk.path, Query: (*linked)(lk.query)})
 		default:
 			return QuerySet[T]{q.fail(fmt.Errorf("queryset: PrefetchRelated on %s: %T is neither a relation name nor a queryset.Prefetch", q.name(), lk))}
 		}
 	}
-	if err := relations.CheckLookups(q.model, q.prefetch); err != nil {
+	if err := load.CheckLookups(q.model, q.prefetch); err != nil {
 		return QuerySet[T]{q.fail(err)}
 	}
 	return QuerySet[T]{q}
@@ -262,8 +262,8 @@ func Prefetch[R any](path string, qs QuerySet[R]) PrefetchSpec {
 func (q query) hasPrefetch(p PrefetchSpec) bool {
 	path := relationPath(q.model, p.path)
 	for _, lk := range q.prefetch {
-		prev, ok := lk.Query.(*query)
-		if ok && relationPath(q.model, lk.Path) == path && (prev == p.query || prev.same(p.query)) {
+		prev, ok := lk.Query.(*linked)
+		if ok && relationPath(q.model, lk.Path) == path && ((*query)(prev) == p.query || (*query)(prev).same(p.query)) {
 			return true
 		}
 	}

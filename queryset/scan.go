@@ -5,9 +5,8 @@ import (
 	"reflect"
 	"unsafe"
 
+	"github.com/eagerorm/eager/internal/load"
 	"github.com/eagerorm/eager/internal/schema"
-	"github.com/eagerorm/eager/orm"
-	"github.com/eagerorm/eager/relations"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -24,7 +23,7 @@ type scanner struct {
 	objs  []unsafe.Pointer   // the current row's object per node
 	seen  [][]unsafe.Pointer // every object read per related node, for their result sets
 	back  []*schema.Field    // per node, the other side of a one-to-one to fill with its parent
-	link  relations.Key      // the lead column of a prefetch statement (its scan target is set by linkedScan)
+	link  load.Key           // the lead column of a prefetch statement (its scan target is set by linkedScan)
 }
 
 // newScanner prepares to read sel's rows; hint is the expected row count,
@@ -85,10 +84,10 @@ func (sc *scanner) scan(rows pgx.Rows, root unsafe.Pointer) error {
 		}
 		// A nil obj with the key column not NULL (a LEFT JOIN that found no
 		// row for the key) is recorded as such: Get reports the missing row.
-		relations.SetOne(parent, n.field, obj)
+		load.SetOne(parent, n.field, obj)
 		if obj != nil {
 			if back := sc.back[k]; back != nil {
-				relations.SetOne(obj, back, parent) // the other side of a one-to-one
+				load.SetOne(obj, back, parent) // the other side of a one-to-one
 			}
 			sc.seen[k] = append(sc.seen[k], obj)
 		}
@@ -100,20 +99,20 @@ func newObject(m *schema.Model) unsafe.Pointer { return reflect.New(m.Type).Unsa
 
 // bind records the result set of rows (and of their SelectRelated objects)
 // so that each row knows its peers, its database and its load mode.
-func (sc *scanner) bind(ctx context.Context, rows []unsafe.Pointer, o relations.SourceOptions) {
+func (sc *scanner) bind(ctx context.Context, rows []unsafe.Pointer, o load.Options) {
 	o.Rows = rows
-	relations.NewSource(o)
+	load.Bind(o)
 	sc.bindNodes(ctx, rows, o)
 }
 
 // bindNodes records the result sets of the SelectRelated objects hanging
 // from rows; o describes rows. Under a capture, each SelectRelated path is
 // recorded as an eager load, to report it if nothing reads it.
-func (sc *scanner) bindNodes(ctx context.Context, rows []unsafe.Pointer, o relations.SourceOptions) {
+func (sc *scanner) bindNodes(ctx context.Context, rows []unsafe.Pointer, o load.Options) {
 	if len(sc.nodes) < 2 {
 		return
 	}
-	track := orm.CaptureFrom(ctx) != nil
+	track := o.DB.Capturing(ctx)
 	for k := 1; k < len(sc.nodes); k++ {
 		n := sc.nodes[k]
 		no := o
@@ -121,13 +120,13 @@ func (sc *scanner) bindNodes(ctx context.Context, rows []unsafe.Pointer, o relat
 		if o.Path != "" {
 			no.Path = o.Path + "__" + n.path
 		}
-		relations.NewSource(no)
+		load.Bind(no)
 		if track {
 			parents := rows
 			if n.parent > 0 {
 				parents = sc.seen[n.parent]
 			}
-			relations.TrackEager(ctx, parents, n.field, no.Path, "SelectRelated", o.Root)
+			load.TrackEager(ctx, o.DB, parents, n.field, no.Path, "SelectRelated", o.Root)
 		}
 	}
 	for k := 1; k < len(sc.seen); k++ {

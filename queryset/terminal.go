@@ -10,8 +10,8 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/eagerorm/eager/internal/load"
 	"github.com/eagerorm/eager/orm"
-	"github.com/eagerorm/eager/relations"
 )
 
 // maxGetRows is how many rows Get reads to say how many matched, as Django does.
@@ -86,13 +86,13 @@ func (q query) finish(ctx context.Context, db *orm.DB, sc *scanner, rows []unsaf
 	}
 	mode := q.loadMode(ctx)
 	if len(q.model.Relations) > 0 || len(sc.nodes) > 1 {
-		sc.bind(ctx, rows, relations.SourceOptions{DB: db, Model: q.model, Multi: multi, Mode: mode, Loader: defaultLoader, Root: q.model.Name})
+		sc.bind(ctx, rows, load.Options{DB: engine(db), Model: q.model, Multi: multi, Mode: load.Mode(mode), Loader: defaultLoader, Root: q.model.Name})
 	}
 	if len(q.prefetch) == 0 {
 		return nil
 	}
-	err := relations.Prefetch(ctx, q.model, rows, q.prefetch,
-		relations.PrefetchOptions{DB: db, Loader: defaultLoader, Mode: mode, Root: q.model.Name, Track: true})
+	err := load.Prefetch(ctx, rows, q.prefetch,
+		load.Options{DB: engine(db), Model: q.model, Loader: defaultLoader, Mode: load.Mode(mode), Root: q.model.Name, Track: true})
 	if err != nil {
 		return q.wrap(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eagerorm/eager/internal/load"
 	"github.com/eagerorm/eager/internal/pgtest"
 	"github.com/eagerorm/eager/orm"
 	"github.com/eagerorm/eager/queryset"
@@ -110,7 +111,7 @@ func BenchmarkSelectRelated(b *testing.B) {
 	}
 	b.Run("impl=eager", eager)
 	b.Run("impl=eager-nopeers", func(b *testing.B) {
-		defer relations.SetPeerTracking(false)()
+		defer load.SetPeerTracking(false)()
 		eager(b)
 	})
 }
@@ -172,7 +173,7 @@ func BenchmarkPrefetchRelated(b *testing.B) {
 	}
 	b.Run("impl=eager", eager)
 	b.Run("impl=eager-nopeers", func(b *testing.B) {
-		defer relations.SetPeerTracking(false)()
+		defer load.SetPeerTracking(false)()
 		eager(b)
 	})
 }

@@ -1,6 +1,8 @@
-// Package relations provides the relation field types of eager models and
-// the loading behind them: ForeignKey and OneToOne hold a key column and
-// the related row; Many (reverse foreign key) and ManyToMany hold a list.
+// Package relations provides the relation field types of eager models:
+// ForeignKey and OneToOne hold a key column and the related row; Many
+// (reverse foreign key) and ManyToMany hold a list. The loading behind them
+// (result sets, lazy and FetchPeers loads, batched prefetches) is eager's
+// engine, in internal/load.
 //
 //	type Order struct {
 //	    ID       int64                          `db:"id" orm:"pk"`

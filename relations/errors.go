@@ -24,3 +24,9 @@ func (e *MissingRowError) Error() string {
 
 // Unwrap makes errors.Is(err, orm.ErrNoRows) hold.
 func (e *MissingRowError) Unwrap() error { return orm.ErrNoRows }
+
+// errNotBound is the error for an unloaded relation of a row that was not
+// read through a DB (built in Go, or inserted): there is nothing to load it with.
+func errNotBound(target string) error {
+	return fmt.Errorf("relations: the %s relation is not loaded, and its row was not read through a DB, so there is nothing to load it with (read the row with a QuerySet, or fill the relation with Set or SetLoaded)", target)
+}

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"unsafe"
 
+	"github.com/eagerorm/eager/internal/load"
 	"github.com/eagerorm/eager/internal/relfield"
 	"github.com/eagerorm/eager/internal/schema"
 )
@@ -87,12 +88,12 @@ func (r *ForeignKey[T]) Get(ctx context.Context) (*T, error) { return r.get(ctx,
 func (r *OneToOne[T]) Get(ctx context.Context) (*T, error) { return r.get(ctx, false) }
 
 func (r *toOne[T]) get(ctx context.Context, foreignKey bool) (*T, error) {
-	b := bindingOf(&r.state)
+	b := load.BindingOf(&r.state)
 	if r.state.Loaded() {
-		b.markUsed()
+		b.MarkUsed()
 		return r.value()
 	}
-	hasColumn := foreignKey || (b != nil && b.field.IsKey())
+	hasColumn := foreignKey || (b != nil && b.Field().IsKey())
 	if hasColumn && !r.key.Valid() {
 		r.state.MarkLoaded() // NULL: nothing to load, and no query to run
 		return nil, nil
@@ -100,12 +101,12 @@ func (r *toOne[T]) get(ctx context.Context, foreignKey bool) (*T, error) {
 	if b == nil {
 		return nil, errNotBound(reflect.TypeFor[T]().Name())
 	}
-	row := unsafe.Add(unsafe.Pointer(r), -int(b.field.Offset))
-	if err := b.access(ctx, row); err != nil {
+	row := unsafe.Add(unsafe.Pointer(r), -int(b.Field().Offset))
+	if err := b.Access(ctx, row); err != nil {
 		return nil, err
 	}
 	if !r.state.Loaded() {
-		return nil, b.notFilled()
+		return nil, b.NotFilled()
 	}
 	return r.value()
 }
@@ -121,9 +122,9 @@ func (r *toOne[T]) value() (*T, error) {
 
 func (r *toOne[T]) missing() error {
 	e := &MissingRowError{Target: reflect.TypeFor[T]().Name(), Key: keyAs[T](&r.key)}
-	if b := bindingOf(&r.state); b != nil {
-		e.Model, e.Field = b.field.Model.Name, b.field.Name
-		e.Target = b.field.Rel.Target.Name
+	if b := load.BindingOf(&r.state); b != nil {
+		e.Model, e.Field = b.Field().Model.Name, b.Field().Name
+		e.Target = b.Field().Rel.Target.Name
 	}
 	return e
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"unsafe"
 
+	"github.com/eagerorm/eager/internal/load"
 	"github.com/eagerorm/eager/internal/relfield"
 )
 
@@ -50,20 +51,20 @@ func (r *toMany[T]) SetLoaded(items []*T) {
 // or one query for the whole result set (FetchPeers). Loaded and empty is
 // an empty slice, never an error.
 func (r *toMany[T]) All(ctx context.Context) ([]*T, error) {
-	b := bindingOf(&r.state)
+	b := load.BindingOf(&r.state)
 	if r.state.Loaded() {
-		b.markUsed()
+		b.MarkUsed()
 		return r.items, nil
 	}
 	if b == nil {
 		return nil, errNotBound(reflect.TypeFor[T]().Name())
 	}
-	row := unsafe.Add(unsafe.Pointer(r), -int(b.field.Offset))
-	if err := b.access(ctx, row); err != nil {
+	row := unsafe.Add(unsafe.Pointer(r), -int(b.Field().Offset))
+	if err := b.Access(ctx, row); err != nil {
 		return nil, err
 	}
 	if !r.state.Loaded() {
-		return nil, b.notFilled()
+		return nil, b.NotFilled()
 	}
 	return r.items, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/Masterminds/squirrel"
 	"github.com/eagerorm/eager/internal/anyslice"
+	"github.com/eagerorm/eager/internal/load"
 	"github.com/eagerorm/eager/internal/relfield"
 	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
@@ -39,13 +40,14 @@ type writer struct {
 // whose target is T. A row not read through a DB (or written by
 // orm.Insert) has no DB to write with; an unsaved one has no key to link.
 func newWriter[T any](op, kind string, s *relfield.State, self unsafe.Pointer) (*writer, error) {
-	b := bindingOf(s)
+	b := load.BindingOf(s)
 	if b == nil {
 		return nil, fmt.Errorf("relations: %s[%s].%s: the row holding the relation was not read through a DB or written by orm.Insert, so there is no DB to write with (read the row with a QuerySet, or insert it with orm.Insert first)",
 			kind, reflect.TypeFor[T]().Name(), op)
 	}
-	f := b.field
-	w := &writer{op: op, db: b.src.db, f: f, rel: f.Rel, name: f.String()}
+	f := b.Field()
+	db, _ := b.DB().(*orm.DB) // the engine holds the DB as any: it may not import orm
+	w := &writer{op: op, db: db, f: f, rel: f.Rel, name: f.String()}
 	w.row = unsafe.Add(self, -int(f.Offset))
 	from := f.Rel.From
 	if unsaved(from, w.row) {

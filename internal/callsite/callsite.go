@@ -14,7 +14,8 @@ import (
 var internal = []string{
 	"github.com/eagerorm/eager/relations.", "github.com/eagerorm/eager/orm.",
 	"github.com/eagerorm/eager/queryset.", "github.com/eagerorm/eager/orm/ormtest.",
-	"github.com/eagerorm/eager/orm/ormhttp.", "runtime.", "iter.",
+	"github.com/eagerorm/eager/orm/ormhttp.", "github.com/eagerorm/eager/internal/load.",
+	"github.com/eagerorm/eager/internal/scan.", "runtime.", "iter.",
 }
 
 // Find returns "dir/file.go:line" of the first frame outside eager, skip

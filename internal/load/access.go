@@ -1,4 +1,4 @@
-package relations
+package load
 
 import (
 	"context"
@@ -9,35 +9,35 @@ import (
 	"github.com/eagerorm/eager/internal/callsite"
 	"github.com/eagerorm/eager/internal/relfield"
 	"github.com/eagerorm/eager/internal/schema"
-	"github.com/eagerorm/eager/orm"
 )
 
-// access loads relation b.field of the row at row, as the mode in force
+// Access loads relation b.Field() of the row at row, as the mode in force
 // says: one query (Lazy), a panic (Strict on a row from a multi-row result,
 // StrictAll), or one query for every peer of the row (FetchPeers). Loads of
 // one relation of one result set run one at a time, so concurrent readers
 // load it once; the row may be a copy of one of the result set's rows.
-func (b *binding) access(ctx context.Context, row unsafe.Pointer) error {
+// The relation field types call it for an unloaded Get or All.
+func (b *Binding) Access(ctx context.Context, row unsafe.Pointer) error {
 	src, f := b.src, b.field
 	mode := src.mode
-	if orm.LazyAllowed(ctx) {
-		mode = orm.Lazy
+	if src.db.LazyAllowed(ctx) {
+		mode = Lazy
 	}
 	switch {
-	case mode == orm.StrictAll, mode == orm.Strict && src.multi:
-		panic(b.lazyLoadError(mode))
+	case mode == StrictAll, mode == Strict && src.multi:
+		panic(src.db.Refuse(b.access(mode, callsite.Find(1))))
 	}
-	if orm.CaptureFrom(ctx) != nil {
-		ctx = orm.WithLoadInfo(ctx, b.loadInfo(mode))
+	if src.db.Capturing(ctx) {
+		ctx = src.db.Loading(ctx, b.access(mode, ""))
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if Loaded(row, f) { // a concurrent access loaded it
 		return nil
 	}
-	if mode == orm.FetchPeers && src.multi {
+	if mode == FetchPeers && src.multi {
 		if !b.peersLoaded {
-			if err := Prefetch(ctx, src.model, src.rows, []Lookup{{Path: f.Name}}, src.prefetchOptions()); err != nil {
+			if err := Prefetch(ctx, src.rows, []Lookup{{Path: f.Name}}, src.prefetchOptions()); err != nil {
 				return err
 			}
 			b.peersLoaded = true
@@ -51,7 +51,7 @@ func (b *binding) access(ctx context.Context, row unsafe.Pointer) error {
 			return nil
 		}
 	}
-	return Prefetch(ctx, src.model, []unsafe.Pointer{row}, []Lookup{{Path: f.Name}}, src.prefetchOptions())
+	return Prefetch(ctx, []unsafe.Pointer{row}, []Lookup{{Path: f.Name}}, src.prefetchOptions())
 }
 
 // copyLoaded gives row the loaded value of relation f of orig, a row with
@@ -74,19 +74,20 @@ func copyLoaded(row, orig unsafe.Pointer, f *schema.Field) bool {
 	return true
 }
 
-// notFilled is the error for a load that ran without error yet left the
+// NotFilled is the error for a load that ran without error yet left the
 // row's relation unloaded: never reported as nil.
-func (b *binding) notFilled() error {
+func (b *Binding) NotFilled() error {
 	return fmt.Errorf("relations: loading %s did not fill the row (its primary key or key column changed since it was read?)", b.field)
 }
 
-func (s *Source) prefetchOptions() PrefetchOptions {
-	return PrefetchOptions{DB: s.db, Loader: s.loader, Mode: s.mode, Path: s.path, PathMulti: s.pathMulti, Root: s.root}
+// prefetchOptions describe the source's rows for a load of their relations.
+func (s *Source) prefetchOptions() Options {
+	return Options{DB: s.db, Model: s.model, Loader: s.loader, Mode: s.mode, Path: s.path, PathMulti: s.pathMulti, Root: s.root}
 }
 
 // fix is the QuerySet call that would have loaded the relation eagerly:
 // SelectRelated for a path of to-one relations, PrefetchRelated otherwise.
-func (b *binding) fix() string {
+func (b *Binding) fix() string {
 	src, f := b.src, b.field
 	path := f.Name
 	if src.path != "" {
@@ -98,24 +99,9 @@ func (b *binding) fix() string {
 	return ".SelectRelated(" + strconv.Quote(path) + ")"
 }
 
-func (b *binding) lazyLoadError(mode orm.LoadMode) *orm.LazyLoadError {
+// access describes an access to the relation in mode, made at site.
+func (b *Binding) access(mode Mode, site string) Access {
 	src, f := b.src, b.field
-	return &orm.LazyLoadError{Model: src.model.Name, Relation: f.Name, Kind: f.Rel.Kind.String(), Peers: len(src.rows),
-		Mode: mode, Site: callSite(), Fix: b.fix(), Root: src.root}
-}
-
-func (b *binding) loadInfo(mode orm.LoadMode) *orm.LoadInfo {
-	kind := "lazy"
-	if mode == orm.FetchPeers && b.src.multi {
-		kind = "peers"
-	}
-	return &orm.LoadInfo{Kind: kind, Model: b.src.model.Name, Relation: b.field.Name, Fix: b.fix(), Root: b.src.root}
-}
-
-func callSite() string { return callsite.Find(1) }
-
-// errNotBound is the error for an unloaded relation of a row that was not
-// read through a DB (built in Go, or inserted): there is nothing to load it with.
-func errNotBound(target string) error {
-	return fmt.Errorf("relations: the %s relation is not loaded, and its row was not read through a DB, so there is nothing to load it with (read the row with a QuerySet, or fill the relation with Set or SetLoaded)", target)
+	return Access{Model: src.model.Name, Relation: f.Name, Kind: f.Rel.Kind.String(), Peers: len(src.rows),
+		Mode: mode, Site: site, Fix: b.fix(), Root: src.root, FetchPeers: mode == FetchPeers && src.multi}
 }

@@ -1,4 +1,4 @@
-package relations
+package load
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"unsafe"
 
 	"github.com/eagerorm/eager/internal/schema"
-	"github.com/eagerorm/eager/orm"
 )
 
 // prefetchNode is one relation of a prefetch tree: the lookups
@@ -20,28 +19,15 @@ type prefetchNode struct {
 	children []*prefetchNode
 }
 
-// PrefetchOptions is the context of a batched load.
-type PrefetchOptions struct {
-	DB     *orm.DB
-	Loader Loader
-	Mode   orm.LoadMode
-	// Path and PathMulti locate the parent rows from the root QuerySet, Root
-	// names the root's model (for strict-mode messages).
-	Path      string
-	PathMulti bool
-	Root      string
-	// Track records the loads in the context's capture as eager loads (for
-	// PrefetchRelated; not for lazy or FetchPeers loads).
-	Track bool
-}
-
-// Prefetch loads lookups for rows (structs of model m): one statement per
-// relation of the tree, all relations of one depth in one round trip, keys
-// deduplicated and sent as one array (= ANY($1)). Rows whose relation is
-// already loaded (by SelectRelated, say) are not loaded again. An empty set
-// of rows, or of keys, sends nothing.
-func Prefetch(ctx context.Context, m *schema.Model, rows []unsafe.Pointer, lookups []Lookup, o PrefetchOptions) error {
-	roots, err := buildTree(m, lookups, o.Path, o.PathMulti)
+// Prefetch loads lookups for rows (structs of model o.Model, from the
+// result set o describes): one statement per relation of the tree, all
+// relations of one depth in one round trip, keys deduplicated and sent as
+// one array (= ANY($1)). Rows whose relation is already loaded (by
+// SelectRelated, say) are not loaded again. An empty set of rows, or of
+// keys, sends nothing. Package queryset calls it for PrefetchRelated; an
+// unloaded relation's access calls it for the row, or for its peers.
+func Prefetch(ctx context.Context, rows []unsafe.Pointer, lookups []Lookup, o Options) error {
+	roots, err := buildTree(o.Model, lookups, o.Path, o.PathMulti)
 	if err != nil {
 		return err
 	}
@@ -54,14 +40,14 @@ func Prefetch(ctx context.Context, m *schema.Model, rows []unsafe.Pointer, looku
 		current = append(current, level{n, rows})
 	}
 	for len(current) > 0 {
-		var loads []*load
-		var batch []orm.BatchQuery
+		var fetches []*fetch
+		var batch []Statement
 		for _, lv := range current {
-			ld, err := newLoad(ctx, lv.node, lv.parents, o)
+			ld, err := newFetch(ctx, lv.node, lv.parents, o)
 			if err != nil {
 				return err
 			}
-			loads = append(loads, ld)
+			fetches = append(fetches, ld)
 			if q, ok := ld.statement(); ok {
 				batch = append(batch, q)
 			}
@@ -70,10 +56,10 @@ func Prefetch(ctx context.Context, m *schema.Model, rows []unsafe.Pointer, looku
 			return err
 		}
 		var next []level
-		for _, ld := range loads {
+		for _, ld := range fetches {
 			children := ld.assign()
-			if ld.o.Track {
-				TrackEager(ctx, append(ld.parents, ld.done...), ld.node.field, ld.node.path, "PrefetchRelated", o.Root)
+			if o.Track {
+				TrackEager(ctx, o.DB, append(ld.parents, ld.done...), ld.node.field, ld.node.path, "PrefetchRelated", o.Root)
 			}
 			if len(children) == 0 {
 				continue

@@ -1,4 +1,4 @@
-package relations
+package load
 
 import (
 	"context"
@@ -8,11 +8,12 @@ import (
 
 	"github.com/eagerorm/eager/internal/relfield"
 	"github.com/eagerorm/eager/internal/schema"
-	"github.com/eagerorm/eager/orm"
 )
 
-// binding ties one relation field of every row of a result set to it.
-type binding struct {
+// Binding ties one relation field of every row of a result set to it: the
+// relation field types of package relations find it through their state
+// (BindingOf) to load, or to report what was loaded.
+type Binding struct {
 	src   *Source
 	field *schema.Field
 	// mu serialises the loads of this relation for the result set's rows:
@@ -27,28 +28,35 @@ type binding struct {
 	used atomic.Bool
 }
 
-// markUsed notes a read of a loaded relation; the check keeps the common
-// repeated read from writing to shared memory.
-func (b *binding) markUsed() {
+// BindingOf is the binding of the relation field whose state is s, nil for
+// a row not read through a DB.
+func BindingOf(s *relfield.State) *Binding { return (*Binding)(s.Binding) }
+
+// MarkUsed notes a read of a loaded relation; the check keeps the common
+// repeated read from writing to shared memory. A nil binding does nothing.
+func (b *Binding) MarkUsed() {
 	if b != nil && !b.used.Load() {
 		b.used.Store(true)
 	}
 }
 
-// bindingOf is the binding of the relation field whose state is s, nil for
-// a row not read through a DB.
-func bindingOf(s *relfield.State) *binding { return (*binding)(s.Binding) }
+// Field is the relation, on the model of the result set's rows.
+func (b *Binding) Field() *schema.Field { return b.field }
+
+// DB is the *orm.DB the row was read through (as any: this package may not
+// name it), for the relation methods that write.
+func (b *Binding) DB() any { return b.src.db.Handle() }
 
 // Source is the result set rows were read from: the peers of each row, the
 // database and the load mode they carry. Every loaded row records it, so an
 // unloaded relation access knows what it is part of (strict mode reports an
 // N+1; FetchPeers loads the relation for all peers at once).
 type Source struct {
-	db     *orm.DB
+	db     DB
 	model  *schema.Model
 	rows   []unsafe.Pointer
 	multi  bool
-	mode   orm.LoadMode
+	mode   Mode
 	loader Loader
 	// path is how the rows were reached from the root QuerySet ("" for its
 	// own rows, "orders__items" for prefetched ones): it makes the fix a
@@ -56,7 +64,7 @@ type Source struct {
 	path      string
 	pathMulti bool // path crosses a multi-valued relation
 	root      string
-	bindings  []binding
+	bindings  []Binding
 
 	// byKey indexes rows by primary key, built on first need: a copy of a
 	// row (a DTO-style value copy) finds the row it was copied from.
@@ -64,27 +72,40 @@ type Source struct {
 	byKey     ptrIndex
 }
 
-// SourceOptions describe a result set for NewSource.
-type SourceOptions struct {
-	DB     *orm.DB
+// Options describe a result set: for Bind, and for the loads of its
+// relations (Prefetch).
+type Options struct {
+	DB     DB
 	Model  *schema.Model
 	Rows   []unsafe.Pointer // pointers to the model's structs
 	Multi  bool             // from a multi-row result (All, Iter), not Get/First
-	Mode   orm.LoadMode
+	Mode   Mode
 	Loader Loader
 	// Path from the root QuerySet and the root's model name, for messages.
 	Path      string
 	PathMulti bool
 	Root      string
+	// Track records Prefetch's loads in the context's capture as eager
+	// loads (for PrefetchRelated; not for lazy or FetchPeers loads).
+	Track bool
 }
 
 // trackPeers is switched off only by benchmarks, to measure what recording
 // result sets costs.
 var trackPeers = true
 
-// NewSource records a result set and binds every row's relation fields to
-// it. Package queryset calls it for each result it reads.
-func NewSource(o SourceOptions) *Source {
+// SetPeerTracking switches result-set recording on or off, for the
+// benchmarks that measure its cost; it returns a function restoring it.
+func SetPeerTracking(on bool) (restore func()) {
+	old := trackPeers
+	trackPeers = on
+	return func() { trackPeers = old }
+}
+
+// Bind records a result set and binds every row's relation fields to it.
+// Package queryset calls it for each result it reads, the prefetches for
+// each level they load.
+func Bind(o Options) *Source {
 	if !trackPeers {
 		return nil
 	}
@@ -97,7 +118,7 @@ func NewSource(o SourceOptions) *Source {
 	if len(rels) == 0 {
 		return s
 	}
-	s.bindings = make([]binding, len(rels))
+	s.bindings = make([]Binding, len(rels))
 	for i, f := range rels {
 		s.bindings[i].src, s.bindings[i].field = s, f
 	}
@@ -108,12 +129,6 @@ func NewSource(o SourceOptions) *Source {
 	}
 	return s
 }
-
-// Rows returns the rows of the result set.
-func (s *Source) Rows() []unsafe.Pointer { return s.rows }
-
-// Mode returns the load mode the rows carry.
-func (s *Source) Mode() orm.LoadMode { return s.mode }
 
 func fieldAt(row unsafe.Pointer, f *schema.Field) unsafe.Pointer { return unsafe.Add(row, f.Offset) }
 
@@ -167,22 +182,21 @@ func keyAt(row unsafe.Pointer, f *schema.Field) *relfield.Key {
 // parents was loaded eagerly (via "SelectRelated" or "PrefetchRelated", at
 // path from the root QuerySet), so the report can list it if no code reads
 // it. Without a capture it does nothing.
-func TrackEager(ctx context.Context, parents []unsafe.Pointer, f *schema.Field, path, via, root string) {
-	log := orm.CaptureFrom(ctx)
-	if log == nil || len(parents) == 0 {
+func TrackEager(ctx context.Context, db DB, parents []unsafe.Pointer, f *schema.Field, path, via, root string) {
+	if len(parents) == 0 || !db.Capturing(ctx) {
 		return
 	}
-	seen := map[*binding]struct{}{}
-	var bs []*binding
+	seen := map[*Binding]struct{}{}
+	var bs []*Binding
 	for _, p := range parents {
-		if b := bindingOf(relfield.StateAt(fieldAt(p, f))); b != nil {
+		if b := BindingOf(relfield.StateAt(fieldAt(p, f))); b != nil {
 			if _, ok := seen[b]; !ok {
 				seen[b] = struct{}{}
 				bs = append(bs, b)
 			}
 		}
 	}
-	log.AddEagerLoad(orm.EagerLoad{Via: via, Path: path, Root: root, Model: f.Model.Name, Relation: f.Name},
+	db.TrackEager(ctx, Eager{Via: via, Path: path, Root: root, Model: f.Model.Name, Relation: f.Name},
 		func() bool {
 			for _, b := range bs {
 				if b.used.Load() {

@@ -1,4 +1,4 @@
-package relations
+package load
 
 import (
 	"context"
@@ -6,15 +6,14 @@ import (
 
 	"github.com/eagerorm/eager/internal/relfield"
 	"github.com/eagerorm/eager/internal/schema"
-	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5"
 )
 
 // Query is what a batched load needs from a queryset: the statement that
-// selects its rows among those linked to a set of keys. Package queryset's
-// QuerySet implements it (relations never imports queryset), which is how a
-// Prefetch's Filter, OrderBy, SelectRelated and per-parent Limit apply
-// inside the prefetch statement.
+// selects its rows among those linked to a set of keys. An unexported type
+// of package queryset implements it (this package never imports queryset),
+// which is how a Prefetch's Filter, OrderBy, SelectRelated and per-parent
+// Limit apply inside the prefetch statement.
 type Query interface {
 	// QueryModel is the model of the rows the query returns.
 	QueryModel() *schema.Model
@@ -29,7 +28,7 @@ type Query interface {
 	// Lookups are the query's own PrefetchRelated, loaded below its rows.
 	Lookups() []Lookup
 	// LoadMode is the mode the query sets for its rows, if it sets one.
-	LoadMode() (orm.LoadMode, bool)
+	LoadMode() (Mode, bool)
 }
 
 // LinkContext is what a linked query's rows inherit: the database to load
@@ -37,8 +36,8 @@ type Query interface {
 // QuerySet (for strict-mode messages).
 type LinkContext struct {
 	Ctx       context.Context // the load's context (its capture sees nested eager loads)
-	DB        *orm.DB
-	Mode      orm.LoadMode
+	DB        DB
+	Mode      Mode
 	Path      string
 	PathMulti bool
 	Root      string
