@@ -39,6 +39,8 @@ type query struct {
 	hasMode  bool
 	chunk    int // Iter's chunk size, 0: default
 
+	lock *lockSpec // ForUpdate's locking clause, nil: none
+
 	compiled *compiledCache // the SELECT for All/Iter, built once per value
 }
 
@@ -222,6 +224,9 @@ func (qs QuerySet[T]) PrefetchRelated(lookups ...any) QuerySet[T] {
 			}
 			if err := lk.query.failure(); err != nil {
 				return QuerySet[T]{q.fail(fmt.Errorf("queryset: PrefetchRelated on %s: Prefetch(%q): %w", q.name(), lk.path, err))}
+			}
+			if lk.query.lock != nil {
+				return QuerySet[T]{q.fail(fmt.Errorf("queryset: PrefetchRelated on %s: Prefetch(%q): ForUpdate locks the rows of the query it is called on, not prefetched ones (lock them with a ForUpdate query of their own)", q.name(), lk.path))}
 			}
 			if _, err := lk.query.plan(true, true); err != nil {
 				return QuerySet[T]{q.fail(fmt.Errorf("queryset: PrefetchRelated on %s: Prefetch(%q): %w", q.name(), lk.path, err))}

@@ -60,6 +60,11 @@ func (q query) plan(withOrder, withRelated bool) (*stmt, error) {
 		parts = append(parts, e)
 	}
 	st.where = andExprs(parts)
+	if withRelated && q.lock != nil {
+		if err := st.lockJoins(q.lock); err != nil {
+			return nil, wrapChain(q.model, err)
+		}
+	}
 	if withRelated {
 		if err := st.selectRelated(q.related); err != nil {
 			return nil, wrapChain(q.model, err)
@@ -232,7 +237,16 @@ func (q query) selection() (*selection, error) {
 			return
 		}
 		sel := &selection{nodes: st.nodes, empty: st.where.konst == -1 || q.limit == 0}
-		sel.sql, sel.args, c.err = q.applySlice(st.selectFrom(st.columns(0)...), st).ToSql()
+		b := q.applySlice(st.selectFrom(st.columns(0)...), st)
+		if q.lock != nil {
+			clause, err := st.lockClause(q)
+			if err != nil {
+				c.err = err
+				return
+			}
+			b = b.Suffix(clause)
+		}
+		sel.sql, sel.args, c.err = b.ToSql()
 		c.sel = sel
 	})
 	return c.sel, c.err

@@ -40,6 +40,9 @@ func (q query) rows(ctx context.Context, alloc func() unsafe.Pointer, multi bool
 	if err != nil {
 		return nil, err
 	}
+	if err := q.needsTx(); err != nil {
+		return nil, err
+	}
 	if sel.empty {
 		return []unsafe.Pointer{}, nil
 	}
@@ -123,6 +126,9 @@ func (qs QuerySet[T]) Iter(ctx context.Context) iter.Seq2[*T, error] {
 func (q query) iterate(ctx context.Context, alloc func() unsafe.Pointer, each func(unsafe.Pointer) bool) error {
 	sel, err := q.selection()
 	if err != nil {
+		return err
+	}
+	if err := q.needsTx(); err != nil {
 		return err
 	}
 	if sel.empty {

@@ -1,0 +1,2 @@
+SELECT "book"."id", "book"."title", "book"."pages", "book"."rating", "book"."price", "book"."published", "book"."genre", "book"."author_id", "book"."publisher_id", "book"."translator_id", "author"."id", "author"."name", "author"."email", "author"."mentor_id", "T1"."id", "T1"."name", "T1"."email", "T1"."mentor_id" FROM "book" INNER JOIN "author" ON "author"."id" = "book"."author_id" LEFT JOIN "author" AS "T1" ON "T1"."id" = "author"."mentor_id" FOR UPDATE OF "book", "author"
+-- args: []

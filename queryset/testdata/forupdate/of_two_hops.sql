@@ -1,0 +1,2 @@
+SELECT "review"."id", "review"."book_id", "review"."stars", "review"."body", "review"."posted", "book"."id", "book"."title", "book"."pages", "book"."rating", "book"."price", "book"."published", "book"."genre", "book"."author_id", "book"."publisher_id", "book"."translator_id", "author"."id", "author"."name", "author"."email", "author"."mentor_id" FROM "review" INNER JOIN "book" ON "book"."id" = "review"."book_id" INNER JOIN "author" ON "author"."id" = "book"."author_id" FOR UPDATE OF "review", "author"
+-- args: []
