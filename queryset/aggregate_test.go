@@ -119,6 +119,38 @@ func TestAggregation(t *testing.T) {
 		assert.ErrorContains(t, err, "Having refers to aggregate aliases")
 	})
 
+	t.Run("having takes Filter's walk: an empty Q is ignored, nil is IS NULL, the lookups fit the result", func(t *testing.T) {
+		byName := New[Author](db).GroupBy("name").Annotate(Sum("books__pages").As("pages"), Max("books__title").As("last"))
+		names := func(g Grouped[Author]) []string {
+			t.Helper()
+			c.Reset()
+			rows, err := g.OrderBy("name").Values(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, 1, c.N())
+			out := []string{}
+			for _, r := range rows {
+				out = append(out, r["name"].(string))
+			}
+			return out
+		}
+		all := []string{"Ann", "Bob", "Cy"}
+		assert.Equal(t, all, names(byName.Having(Not(Q{}))), "Having(Not(Q{})) keeps every group, as Filter(Not(Q{})) keeps every row")
+		assert.Equal(t, all, names(byName.Having(Or(Not(Q{}), Q{}))))
+		assert.Equal(t, []string{"Cy"}, names(byName.Having(Or(Q{}, Q{"pages": nil}))), "Or(Q{}, q) is q; nil is IS NULL")
+		assert.Equal(t, []string{"Ann", "Bob"}, names(byName.Having(Not(Q{"pages": nil}))))
+		assert.Equal(t, []string{"Cy"}, names(byName.Having(Not(Q{"pages__gte": 350}))),
+			"Exclude's guard: a NULL sum stays under Not, as a NULL column does")
+		assert.Equal(t, []string{"Ann"}, names(byName.Having(Q{"last__iexact": "BETA"})), "a text lookup on a text result")
+		sql, _, err := byName.Having(Not(Q{})).SQL()
+		require.NoError(t, err)
+		assert.NotContains(t, sql, "HAVING")
+
+		_, err = byName.Having(Q{"pages__contains": "3"}).Values(ctx)
+		assert.ErrorContains(t, err, `unsupported lookup "contains"`)
+		_, err = byName.Having(Q{"pages__gt": F("pages")}).Values(ctx)
+		assert.ErrorContains(t, err, "not an F() expression")
+	})
+
 	t.Run("two joined counts inflate each other unless distinct", func(t *testing.T) {
 		rows, err := New[Book](db).Filter(Q{"pk": 1}).GroupBy("id").
 			Annotate(Count("tags").As("tags"), Count("reviews").As("reviews")).Values(ctx)

@@ -1,13 +1,10 @@
 package queryset
 
 import (
-	"fmt"
-	"reflect"
 	"strings"
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/eagerorm/eager/internal/schema"
-	"github.com/eagerorm/eager/orm"
 )
 
 // cctx is where a condition sits: under a NOT (negated) or an OR. Both mean a
@@ -23,42 +20,23 @@ type cctx struct {
 	joinMulti bool
 }
 
-// item is one element of an AND: a lookup, or a sub-node (Or, Not).
-type item struct {
-	key   string
-	value any
-	node  Node
-}
-
-// flatten lists the items of an AND of nodes in order: Q maps in sorted key
-// order, nested Ands inlined, Or and Not kept whole.
-func flatten(nodes []Node, out []item) []item {
-	for _, n := range nodes {
-		switch n := n.(type) {
-		case nil:
-		case Q:
-			for _, k := range n.sortedKeys() {
-				out = append(out, item{key: k, value: n[k]})
-			}
-		case andNode:
-			out = flatten(n.children, out)
-		default:
-			out = append(out, item{node: n})
-		}
-	}
-	return out
-}
-
 // compileNode compiles the condition of one Filter call (or of an
 // aggregate's Filter). Keys are resolved against s's model. An empty node
 // (nil, Q{}, And(), Not(Q{}), ...) is TRUE: callers drop it beforehand with
 // normalize where "absent" and "TRUE" differ (Exclude).
 func (s *scope) compileNode(n Node, cx cctx) (expr, error) {
+	return s.compileCondition(resolver{model: s.model}, n, cx)
+}
+
+// compileCondition compiles a condition whose keys r resolves: every
+// condition (Filter, Exclude, an aggregate's Filter, Having) takes this one
+// walk. An empty node is TRUE.
+func (s *scope) compileCondition(r resolver, n Node, cx cctx) (expr, error) {
 	n = normalize(n)
 	if n == nil {
 		return trueExpr, nil
 	}
-	t, err := resolveTree(s.model, n)
+	t, err := resolveTree(r, n)
 	if err != nil {
 		return expr{}, err
 	}
@@ -416,8 +394,12 @@ func (e env) free(t *ctree, out []string) []string {
 }
 
 // leaf compiles a lookup in the scope of the deepest relation bound on its
-// path.
+// path, or on its aggregate (Having).
 func (e env) leaf(lf *cleaf, cx cctx) (expr, error) {
+	if lf.agg != nil {
+		o := operand{sql: lf.agg.sql, args: lf.agg.args, field: lf.field, nullable: true}
+		return compileLookup(e.root.root, lf.p, o, lf.value, cx)
+	}
 	b, n := e.deepest(lf.hops)
 	p := lf.p
 	p.hops, p.field = lf.hops[n:], lf.field
@@ -453,15 +435,6 @@ func pathKey(hops []*schema.Field) string {
 	return strings.Join(names, "__")
 }
 
-func boolValue(m *schema.Model, p path, v any) (bool, error) {
-	b, ok := v.(bool)
-	if !ok {
-		return false, &orm.FieldError{Model: m.Name, Field: p.key, Value: v,
-			Msg: fmt.Sprintf("isnull takes true or false, not %#v (%T)", v, v)}
-	}
-	return b, nil
-}
-
 // column resolves where a to-one path's value lives: the joined alias and the
 // field whose column holds it. A key ending on a forward relation, or on the
 // primary key behind one, uses the foreign key column and needs no join
@@ -483,12 +456,4 @@ func (s *scope) column(p path, needLeft bool) (alias string, f *schema.Field, nu
 		nullable = nullable || h.Rel.Optional()
 	}
 	return s.aliasOf(s.joinPath(hops, needLeft)), f, nullable
-}
-
-func isNilValue(v any) bool {
-	if v == nil {
-		return true
-	}
-	rv := reflect.ValueOf(v)
-	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }

@@ -153,7 +153,9 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 		b = b.GroupBy(groupCols...)
 	}
 	if len(g.having) > 0 {
-		h, err := havingExpr(qs.model, andNode{children: g.having}, aggByAlias, false)
+		// The same walk and lookups as Filter's, on the aggregates: an
+		// empty Q is ignored here too.
+		h, err := src.s.compileCondition(resolver{model: qs.model, aggs: aggByAlias}, andNode{children: g.having}, cctx{})
 		if err != nil {
 			return fail(err)
 		}
@@ -182,96 +184,27 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 	return sql, sqlArgs, names, types, st.where.konst == -1 && len(g.by) > 0, nil
 }
 
-// havingExpr compiles HAVING conditions on aggregate aliases.
-func havingExpr(m *schema.Model, n Node, aggs map[string]aggSQL, negated bool) (expr, error) {
-	switch n := n.(type) {
-	case orNode:
-		var parts []expr
-		for _, c := range n.children {
-			e, err := havingExpr(m, c, aggs, negated)
-			if err != nil {
-				return expr{}, err
-			}
-			parts = append(parts, e)
+// aggLeaf resolves a Having key: an aggregate alias and a lookup of the
+// table that fits the aggregate's result ("count__gte").
+func (r resolver) aggLeaf(key string, v any) (*cleaf, error) {
+	m := r.model
+	alias, lookup := havingKey(key, r.aggs)
+	a, ok := r.aggs[alias]
+	if !ok {
+		names := make([]string, 0, len(r.aggs))
+		for k := range r.aggs {
+			names = append(names, k)
 		}
-		return orExprs(parts), nil
-	case notNode:
-		e, err := havingExpr(m, n.child, aggs, true)
-		if err != nil {
-			return expr{}, err
-		}
-		return notExpr(e), nil
+		return nil, &orm.FieldError{Model: m.Name, Field: key, Msg: "Having refers to aggregate aliases", Choices: sorted(names)}
 	}
-	var parts []expr
-	for _, it := range flatten([]Node{n}, nil) {
-		if it.node != nil {
-			e, err := havingExpr(m, it.node, aggs, negated)
-			if err != nil {
-				return expr{}, err
-			}
-			parts = append(parts, e)
-			continue
-		}
-		alias, lookup := havingKey(it.key, aggs)
-		a, ok := aggs[alias]
-		if !ok {
-			names := make([]string, 0, len(aggs))
-			for k := range aggs {
-				names = append(names, k)
-			}
-			return expr{}, &orm.FieldError{Model: m.Name, Field: it.key, Msg: "Having refers to aggregate aliases", Choices: sorted(names)}
-		}
-		p := path{key: it.key, lookup: lookup, field: &schema.Field{Model: m, Name: alias, Kind: a.kind, Type: a.typ}}
-		var e expr
-		switch lookup {
-		case "isnull":
-			isNull, err := boolValue(m, p, it.value)
-			if err != nil {
-				return expr{}, err
-			}
-			e = expr{sql: a.sql + " IS NOT NULL", args: a.args}
-			if isNull {
-				e.sql = a.sql + " IS NULL"
-			}
-		case "exact", "gt", "gte", "lt", "lte":
-			v, err := convertValue(m, p, a.kind, it.value)
-			if err != nil {
-				return expr{}, err
-			}
-			if v == nil {
-				return expr{}, &orm.FieldError{Model: m.Name, Field: it.key, Msg: "cannot compare with nil; use isnull"}
-			}
-			e = expr{sql: a.sql + " " + comparisons[lookup] + " ?", args: append(append([]any(nil), a.args...), v)}
-		case "in":
-			list, err := listValue(m, p, a.kind, it.value)
-			if err != nil {
-				return expr{}, err
-			}
-			if list == nil {
-				e = falseExpr
-				break
-			}
-			e = expr{sql: a.sql + " = ANY(?)", args: append(append([]any(nil), a.args...), list)}
-		case "range":
-			lo, hi, err := rangeValue(m, p, a.kind, it.value)
-			if err != nil {
-				return expr{}, err
-			}
-			if lo == nil || hi == nil {
-				e = falseExpr // BETWEEN NULL matches nothing
-				break
-			}
-			e = expr{sql: a.sql + " BETWEEN ? AND ?", args: append(append([]any(nil), a.args...), lo, hi)}
-		default:
-			return expr{}, &orm.FieldError{Model: m.Name, Field: it.key,
-				Msg: fmt.Sprintf("unsupported lookup %q in Having; valid: exact, gt, gte, lt, lte, in, range, isnull", lookup)}
-		}
-		if negated && e.konst == 0 && lookup != "isnull" {
-			e = expr{sql: "(" + e.sql + " AND " + a.sql + " IS NOT NULL)", args: append(e.args, a.args...)}
-		}
-		parts = append(parts, e)
+	p := path{key: key, lookup: lookup, field: &schema.Field{Model: m, Name: alias, Kind: a.kind, Type: a.typ}}
+	if !lookupFits(p, lookup) {
+		return nil, badLookup(m, p, lookup)
 	}
-	return andExprs(parts), nil
+	if _, isF := v.(Expr); isF {
+		return nil, &orm.FieldError{Model: m.Name, Field: key, Msg: "Having compares an aggregate with a value, not an F() expression"}
+	}
+	return &cleaf{value: v, p: p, field: p.field, agg: &a}, nil
 }
 
 // havingKey splits a Having key into an aggregate alias and a lookup. An

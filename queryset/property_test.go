@@ -529,7 +529,7 @@ func (g *propGen) scalar(f *schema.Field, transform, lk string) any {
 	case "day":
 		return 1 + g.rng.IntN(28)
 	}
-	if transform == "" && f.Kind == schema.KindInt && f.Rel == nil && comparisons[lk] != "" && g.rng.IntN(8) == 0 {
+	if transform == "" && f.Kind == schema.KindInt && f.Rel == nil && lookupTable[lk].op != "" && g.rng.IntN(8) == 0 {
 		return g.f()
 	}
 	present := g.w.pool[f]

@@ -2,7 +2,6 @@ package queryset
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/eagerorm/eager/internal/naming"
@@ -17,7 +16,7 @@ type path struct {
 	// field is the last field named: a column, or a relation when the key
 	// ends on one (Q{"customer": c}, Q{"orders__isnull": true}).
 	field     *schema.Field
-	transform string // "", "date", "year", "month", "day"
+	transform string // "" or a transform of lookupTable ("date", "year"...)
 	lookup    string // "exact" when none is given
 }
 
@@ -29,14 +28,6 @@ func (p path) firstMulti() int {
 		}
 	}
 	return -1
-}
-
-var transforms = map[string]bool{"date": true, "year": true, "month": true, "day": true}
-
-var lookupNames = map[string]bool{
-	"exact": true, "iexact": true, "contains": true, "icontains": true, "in": true, "gt": true, "gte": true,
-	"lt": true, "lte": true, "startswith": true, "istartswith": true, "endswith": true, "iendswith": true,
-	"range": true, "isnull": true, "regex": true, "iregex": true,
 }
 
 // resolvePath resolves key against m. Field names win over lookup names, as
@@ -61,7 +52,7 @@ func resolvePath(m *schema.Model, key string, allowLookup bool) (path, error) {
 				cur = f.Rel.Target
 				continue
 			}
-			if !lookupNames[parts[i+1]] && !transforms[parts[i+1]] {
+			if _, known := lookupTable[parts[i+1]]; !known {
 				return p, unknown(m, f.Rel.Target, key, parts[i+1], true)
 			}
 		}
@@ -74,13 +65,13 @@ func resolvePath(m *schema.Model, key string, allowLookup bool) (path, error) {
 		return p, &orm.FieldError{Model: m.Name, Field: key,
 			Msg: fmt.Sprintf("%q is not a field of %s (lookups are not allowed here)", rest[0], cur.Name)}
 	}
-	if len(rest) > 0 && transforms[rest[0]] {
+	if len(rest) > 0 && isTransform(rest[0]) {
 		p.transform, rest = rest[0], rest[1:]
 	}
 	switch len(rest) {
 	case 0:
 	case 1:
-		if !lookupNames[rest[0]] {
+		if !isLookup(rest[0]) {
 			return p, badLookup(m, p, rest[0])
 		}
 		p.lookup = rest[0]
@@ -88,11 +79,11 @@ func resolvePath(m *schema.Model, key string, allowLookup bool) (path, error) {
 		return p, &orm.FieldError{Model: m.Name, Field: key,
 			Msg: fmt.Sprintf("unsupported lookup %q for %s", strings.Join(rest, "__"), describe(p))}
 	}
-	if p.transform != "" && !transformAllowed(p) {
+	if p.transform != "" && !transformFits(p) {
 		return p, &orm.FieldError{Model: m.Name, Field: key,
-			Msg: fmt.Sprintf("unsupported transform %q for %s (it needs a timestamp or date field)", p.transform, describe(p))}
+			Msg: fmt.Sprintf("unsupported transform %q for %s (it needs a %s field)", p.transform, describe(p), lookupTable[p.transform].on)}
 	}
-	if !lookupAllowed(p) {
+	if !lookupFits(p, p.lookup) {
 		return p, badLookup(m, p, p.lookup)
 	}
 	return p, nil
@@ -127,56 +118,11 @@ func describe(p path) string {
 
 // kindOf is the kind of value the lookup compares against.
 func kindOf(p path) schema.ColumnKind {
-	switch p.transform {
-	case "year", "month", "day":
-		return schema.KindInt
-	case "date":
-		return schema.KindDate
+	if p.transform != "" {
+		return lookupTable[p.transform].out
 	}
 	if p.field.Rel != nil && p.field.Column == "" {
 		return p.field.Rel.Target.PK.Kind
 	}
 	return p.field.Kind
-}
-
-func transformAllowed(p path) bool {
-	k := p.field.Kind
-	return p.field.Column != "" && (k == schema.KindTime || k == schema.KindDate)
-}
-
-var (
-	anyLookups     = []string{"exact", "in", "isnull"}
-	orderedLookups = []string{"gt", "gte", "lt", "lte", "range"}
-	textLookups    = []string{"iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith", "regex", "iregex"}
-)
-
-func validLookups(p path) []string {
-	out := append([]string(nil), anyLookups...)
-	if p.field.Rel != nil && p.field.Rel.Multi() {
-		// A multi-valued relation compares its related key, as Django's
-		// related lookups do: exact, in, isnull and the orderings.
-		switch kindOf(p) {
-		case schema.KindInt, schema.KindString, schema.KindUUID, schema.KindNumeric, schema.KindTime, schema.KindDate:
-			out = append(out, "gt", "gte", "lt", "lte")
-		}
-		sort.Strings(out)
-		return out
-	}
-	switch kindOf(p) {
-	case schema.KindString:
-		out = append(append(out, orderedLookups...), textLookups...)
-	case schema.KindInt, schema.KindFloat, schema.KindNumeric, schema.KindTime, schema.KindDate, schema.KindUUID, schema.KindInterval:
-		out = append(out, orderedLookups...)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func lookupAllowed(p path) bool {
-	for _, l := range validLookups(p) {
-		if l == p.lookup {
-			return true
-		}
-	}
-	return false
 }

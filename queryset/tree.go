@@ -31,16 +31,34 @@ type cleaf struct {
 	hops  []*schema.Field
 	field *schema.Field
 	vars  []int // lengths of the prefixes of hops that end on a multi-valued relation
+	// agg is the aggregate a Having lookup compares (field describes its
+	// result); nil for a column.
+	agg *aggSQL
 }
 
-// resolveTree resolves n (normalized, not nil) against m.
-func resolveTree(m *schema.Model, n Node) (*ctree, error) {
+// resolver resolves the keys of a condition: fields of model (Filter,
+// Exclude, an aggregate's Filter), or, with aggs, the aliases of a grouped
+// query's aggregates (Having).
+type resolver struct {
+	model *schema.Model
+	aggs  map[string]aggSQL
+}
+
+func (r resolver) leaf(key string, v any) (*cleaf, error) {
+	if r.aggs != nil {
+		return r.aggLeaf(key, v)
+	}
+	return resolveLeaf(r.model, key, v)
+}
+
+// resolveTree resolves n (normalized, not nil) with r.
+func resolveTree(r resolver, n Node) (*ctree, error) {
 	switch n := n.(type) {
 	case Q:
 		keys := n.sortedKeys()
 		t := &ctree{op: opAnd}
 		for _, k := range keys {
-			lf, err := resolveLeaf(m, k, n[k])
+			lf, err := r.leaf(k, n[k])
 			if err != nil {
 				return nil, err
 			}
@@ -51,11 +69,11 @@ func resolveTree(m *schema.Model, n Node) (*ctree, error) {
 		}
 		return t, nil
 	case andNode:
-		return resolveKids(m, opAnd, n.children)
+		return resolveKids(r, opAnd, n.children)
 	case orNode:
-		return resolveKids(m, opOr, n.children)
+		return resolveKids(r, opOr, n.children)
 	case notNode:
-		k, err := resolveTree(m, n.child)
+		k, err := resolveTree(r, n.child)
 		if err != nil {
 			return nil, err
 		}
@@ -64,10 +82,10 @@ func resolveTree(m *schema.Model, n Node) (*ctree, error) {
 	return nil, fmt.Errorf("queryset: %T is not a filter node", n)
 }
 
-func resolveKids(m *schema.Model, op byte, nodes []Node) (*ctree, error) {
+func resolveKids(r resolver, op byte, nodes []Node) (*ctree, error) {
 	t := &ctree{op: op}
 	for _, c := range nodes {
-		k, err := resolveTree(m, c)
+		k, err := resolveTree(r, c)
 		if err != nil {
 			return nil, err
 		}
@@ -101,13 +119,7 @@ func resolveLeaf(m *schema.Model, key string, v any) (*cleaf, error) {
 // nullTest reports whether the lookup holds on a NULL: isnull=true, or
 // exact / iexact with nil.
 func (lf *cleaf) nullTest() bool {
-	switch lf.p.lookup {
-	case "isnull":
-		return lf.value == true
-	case "exact", "iexact":
-		return isNilValue(lf.value)
-	}
-	return false
+	return holdsOnNull(lf.p.lookup, lf.value)
 }
 
 // positiveVars adds to vars the multi-valued relations t names outside any Not.
