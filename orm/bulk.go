@@ -3,8 +3,6 @@ package orm
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"unsafe"
 
 	"github.com/eagerorm/eager/internal/schema"
@@ -49,7 +47,7 @@ func BulkInsert[T any](ctx context.Context, db *DB, objs []*T) error {
 	run := func(ctx context.Context, db *DB) error {
 		for start := 0; start < len(objs); start += perStmt {
 			chunk := objs[start:min(start+perStmt, len(objs))]
-			if err := insertChunk(ctx, db, m, chunk, returning); err != nil {
+			if err := insertChunk(ctx, db, m, start, chunk, returning); err != nil {
 				return fmt.Errorf("orm: bulk insert %s (rows %d-%d): %w", m.Name, start, start+len(chunk)-1, err)
 			}
 		}
@@ -67,60 +65,17 @@ func BulkInsert[T any](ctx context.Context, db *DB, objs []*T) error {
 	return err
 }
 
-func insertChunk[T any](ctx context.Context, db *DB, m *schema.Model, chunk []*T, returning []*schema.Field) error {
-	var sb strings.Builder
-	sb.WriteString("INSERT INTO " + quote(m.Table) + " (")
-	for i, f := range m.Columns {
-		if i > 0 {
-			sb.WriteString(", ")
+// insertChunk inserts objs[start:start+len(chunk)] with one statement.
+func insertChunk[T any](ctx context.Context, db *DB, m *schema.Model, start int, chunk []*T, returning []*schema.Field) error {
+	b := insertInto(m, m.Columns)
+	objs := make([]unsafe.Pointer, len(chunk))
+	for i, obj := range chunk {
+		objs[i] = unsafe.Pointer(obj)
+		vals, err := rowValues(m, m.Columns, objs[i])
+		if err != nil {
+			return fmt.Errorf("objs[%d]: %w", start+i, err)
 		}
-		sb.WriteString(quote(f.Column))
+		b = b.Values(vals...)
 	}
-	sb.WriteString(") VALUES ")
-	args := make([]any, 0, len(chunk)*len(m.Columns))
-	for r, obj := range chunk {
-		if r > 0 {
-			sb.WriteString(", ")
-		}
-		base := unsafe.Pointer(obj)
-		sb.WriteByte('(')
-		for i, f := range m.Columns {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			if serverFilled(f, base) {
-				sb.WriteString("DEFAULT")
-				continue
-			}
-			args = append(args, f.Value(base))
-			sb.WriteString("$" + strconv.Itoa(len(args)))
-		}
-		sb.WriteByte(')')
-	}
-	if len(returning) == 0 {
-		_, err := db.Exec(ctx, sb.String(), args...)
-		return err
-	}
-	writeReturning(&sb, returning)
-	rows, err := db.Query(ctx, sb.String(), args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	dest := make([]any, len(returning))
-	i := 0
-	for rows.Next() {
-		if i >= len(chunk) {
-			return fmt.Errorf("RETURNING gave more rows than were inserted")
-		}
-		base := unsafe.Pointer(chunk[i])
-		for j, f := range returning {
-			dest[j] = f.Addr(base)
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return err
-		}
-		i++
-	}
-	return rows.Err()
+	return runInsert(ctx, db, b, returning, objs)
 }

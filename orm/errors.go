@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/eagerorm/eager/internal/schema"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -32,11 +33,13 @@ var (
 	ErrCheckViolation      = errors.New("orm: check violation")       // SQLSTATE 23514
 )
 
-var constraintSentinels = map[string]error{
-	"23505": ErrUniqueViolation,
-	"23503": ErrForeignKeyViolation,
-	"23502": ErrNotNullViolation,
-	"23514": ErrCheckViolation,
+// constraintSentinels names each constraint kind the dialect recognises in
+// a server error code.
+var constraintSentinels = [...]error{
+	sqlgen.UniqueViolation:     ErrUniqueViolation,
+	sqlgen.ForeignKeyViolation: ErrForeignKeyViolation,
+	sqlgen.NotNullViolation:    ErrNotNullViolation,
+	sqlgen.CheckViolation:      ErrCheckViolation,
 }
 
 // ConstraintError is a statement PostgreSQL rejected for breaking a
@@ -86,8 +89,8 @@ func translate(err error) error {
 	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
-		if kind, ok := constraintSentinels[pg.Code]; ok {
-			return &ConstraintError{Kind: kind, Table: pg.TableName, Column: pg.ColumnName,
+		if v := sqlgen.D.Violation(pg.Code); v != sqlgen.NoViolation {
+			return &ConstraintError{Kind: constraintSentinels[v], Table: pg.TableName, Column: pg.ColumnName,
 				Constraint: pg.ConstraintName, Err: pg}
 		}
 	}

@@ -115,5 +115,5 @@ func ExampleHookFunc() {
 	}))
 	_ = orm.Insert(ctx, db, &Member{Name: "Ann", Email: "ann@example.com"})
 	// Output:
-	// INSERT INTO "member" ("name", "email") VALUES ($1, $2) RETURNING "id" -- 1 row(s)
+	// INSERT INTO "member" ("name","email") VALUES ($1,$2) RETURNING "id" -- 1 row(s)
 }

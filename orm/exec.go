@@ -3,6 +3,7 @@ package orm
 import (
 	"context"
 
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -105,12 +106,5 @@ func (db *DB) CopyFrom(ctx context.Context, table pgx.Identifier, columns []stri
 }
 
 func copySQL(table pgx.Identifier, columns []string) string {
-	s := "COPY " + table.Sanitize() + " ("
-	for i, c := range columns {
-		if i > 0 {
-			s += ", "
-		}
-		s += pgx.Identifier{c}.Sanitize()
-	}
-	return s + ") FROM STDIN (FORMAT binary)"
+	return sqlgen.D.CopyFrom(table, columns)
 }

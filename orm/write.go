@@ -4,15 +4,13 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"strconv"
-	"strings"
 	"unsafe"
 
+	sq "github.com/Masterminds/squirrel"
+	"github.com/eagerorm/eager/internal/pgvalue"
 	"github.com/eagerorm/eager/internal/schema"
-	"github.com/jackc/pgx/v5"
+	"github.com/eagerorm/eager/internal/sqlgen"
 )
-
-func quote(name string) string { return pgx.Identifier{name}.Sanitize() }
 
 // Insert writes obj as a new row. Columns whose field holds its zero value and
 // that the database fills (an identity primary key, an orm:"default:..."
@@ -33,43 +31,132 @@ func Insert[T any](ctx context.Context, db *DB, obj *T) error {
 	if err := checkInsert(m, base); err != nil {
 		return fmt.Errorf("orm: insert %s: %w", m.Name, err)
 	}
-	var cols, params []string
-	var args []any
-	var returning []*schema.Field
+	var cols, returning []*schema.Field
 	for _, f := range m.Columns {
 		if serverFilled(f, base) {
 			returning = append(returning, f)
-			continue
+		} else {
+			cols = append(cols, f)
 		}
-		args = append(args, f.Value(base))
-		cols = append(cols, quote(f.Column))
-		params = append(params, "$"+strconv.Itoa(len(args)))
 	}
-	var sb strings.Builder
-	sb.WriteString("INSERT INTO " + quote(m.Table))
 	if len(cols) == 0 {
-		sb.WriteString(" DEFAULT VALUES")
-	} else {
-		sb.WriteString(" (" + strings.Join(cols, ", ") + ") VALUES (" + strings.Join(params, ", ") + ")")
+		// INSERT ... DEFAULT VALUES, written as one column's DEFAULT: the
+		// same row, in the skeleton every insert has.
+		cols = returning[:1]
 	}
-	if len(returning) == 0 {
-		if _, err := db.Exec(ctx, sb.String(), args...); err != nil {
-			return fmt.Errorf("orm: insert %s: %w", m.Name, err)
-		}
-		return nil
+	b := insertInto(m, cols)
+	vals, err := rowValues(m, cols, base)
+	if err != nil {
+		return fmt.Errorf("orm: insert %s: %w", m.Name, err)
 	}
-	writeReturning(&sb, returning)
-	dest := make([]any, len(returning))
-	for i, f := range returning {
-		dest[i] = f.Addr(base)
-	}
-	if err := db.QueryRow(ctx, sb.String(), args...).Scan(dest...); err != nil {
+	b = b.Values(vals...)
+	if err := runInsert(ctx, db, b, returning, []unsafe.Pointer{base}); err != nil {
 		// Scan may have filled some fields before it failed; they were zero
 		// (that is why the database was asked for them), so zero them again.
 		for _, f := range returning {
 			setZero(f, base)
 		}
 		return fmt.Errorf("orm: insert %s: %w", m.Name, err)
+	}
+	return nil
+}
+
+// insertInto starts INSERT INTO m's table (cols): add rows (rowValues), an
+// ON CONFLICT clause if any (Suffix), then run it with runInsert, which adds
+// RETURNING.
+func insertInto(m *schema.Model, cols []*schema.Field) sq.InsertBuilder {
+	names := make([]string, len(cols))
+	for i, f := range cols {
+		names[i] = f.Column
+	}
+	return sqlgen.Insert(m.Table, names)
+}
+
+// rowValues is one VALUES row: each column's value in the struct at base,
+// as sent (arg), or DEFAULT where the database fills it.
+func rowValues(m *schema.Model, cols []*schema.Field, base unsafe.Pointer) ([]any, error) {
+	vals := make([]any, len(cols))
+	for i, f := range cols {
+		if serverFilled(f, base) {
+			vals[i] = sqlgen.Default
+			continue
+		}
+		v, err := arg(m, f, base)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return vals, nil
+}
+
+// arg is the field's value in the struct at base as a statement argument,
+// encoded as pgx encodes it when the server describes the column, in every
+// exec mode: a 16-byte array for a uuid column goes as pgtype.UUID, a value
+// for a json column as its JSON text.
+func arg(m *schema.Model, f *schema.Field, base unsafe.Pointer) (any, error) {
+	v := f.Value(base)
+	if err := sqlgen.CheckValue(v); err != nil {
+		return nil, &FieldError{Model: m.Name, Field: f.Name, Value: v, Msg: err.Error()}
+	}
+	switch f.Kind {
+	case schema.KindUUID:
+		v = pgvalue.UUID(v)
+	case schema.KindJSON:
+		j, err := pgvalue.JSON(v)
+		if err != nil {
+			return nil, &FieldError{Model: m.Name, Field: f.Name, Value: v, Msg: err.Error()}
+		}
+		v = j
+	}
+	return v, nil
+}
+
+// runInsert runs an INSERT of len(objs) rows, in order, reading the fields
+// of returning (if any) back from RETURNING into each object. A failed
+// Scan zeroes what it filled of an object: those fields were zero (that is
+// why the database was asked for them).
+func runInsert(ctx context.Context, db *DB, b sq.InsertBuilder, returning []*schema.Field, objs []unsafe.Pointer) error {
+	if len(returning) == 0 {
+		sql, args, err := b.ToSql()
+		if err != nil {
+			return err
+		}
+		_, err = db.Exec(ctx, sql, args...)
+		return err
+	}
+	cols := make([]string, len(returning))
+	for i, f := range returning {
+		cols[i] = sqlgen.Ident(f.Column)
+	}
+	sql, args, err := b.Suffix(sqlgen.D.Returning(cols)).ToSql()
+	if err != nil {
+		return err
+	}
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	dest := make([]any, len(returning))
+	i := 0
+	for rows.Next() {
+		if i >= len(objs) {
+			return fmt.Errorf("RETURNING gave more rows than were inserted")
+		}
+		for j, f := range returning {
+			dest[j] = f.Addr(objs[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		i++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if i < len(objs) {
+		return fmt.Errorf("RETURNING gave %d rows for %d inserted", i, len(objs))
 	}
 	return nil
 }
@@ -112,16 +199,6 @@ func restoreReadBack[T any](rb readBack, objs []*T) {
 	}
 }
 
-func writeReturning(sb *strings.Builder, fields []*schema.Field) {
-	sb.WriteString(" RETURNING ")
-	for i, f := range fields {
-		if i > 0 {
-			sb.WriteString(", ")
-		}
-		sb.WriteString(quote(f.Column))
-	}
-}
-
 // Update writes obj's fields to its row, found by primary key. With no field
 // names it writes every column but the key. It returns an error matching
 // ErrNoRows when no row has that key.
@@ -153,20 +230,24 @@ func Update[T any](ctx context.Context, db *DB, obj *T, fields ...string) error 
 	if err != nil {
 		return fmt.Errorf("orm: update %s: %w", m.Name, err)
 	}
-	var sb strings.Builder
-	sb.WriteString("UPDATE " + quote(m.Table) + " SET ")
-	args := make([]any, 0, len(targets)+1)
-	for i, f := range targets {
-		if i > 0 {
-			sb.WriteString(", ")
+	b := sqlgen.Update(m.Table)
+	for _, f := range targets {
+		v, err := arg(m, f, base)
+		if err != nil {
+			return fmt.Errorf("orm: update %s: %w", m.Name, err)
 		}
-		args = append(args, f.Value(base))
-		sb.WriteString(quote(f.Column) + " = $" + strconv.Itoa(len(args)))
+		b = b.Set(sqlgen.Ident(f.Column), v)
 	}
 	pk := m.PK.Value(base)
-	args = append(args, pk)
-	sb.WriteString(" WHERE " + quote(m.PK.Column) + " = $" + strconv.Itoa(len(args)))
-	tag, err := db.Exec(ctx, sb.String(), args...)
+	pkArg, err := arg(m, m.PK, base)
+	if err != nil {
+		return fmt.Errorf("orm: update %s: %w", m.Name, err)
+	}
+	sql, args, err := b.Where(sqlgen.Equals(m.PK.Column, pkArg)).ToSql()
+	if err != nil {
+		return fmt.Errorf("orm: update %s: %w", m.Name, err)
+	}
+	tag, err := db.Exec(ctx, sql, args...)
 	if err != nil {
 		return fmt.Errorf("orm: update %s: %w", m.Name, err)
 	}
@@ -224,7 +305,15 @@ func Delete[T any](ctx context.Context, db *DB, obj *T) error {
 		return fmt.Errorf("orm: delete %s: %w", m.Name, ErrNilDB)
 	}
 	pk := m.PK.Value(unsafe.Pointer(obj))
-	tag, err := db.Exec(ctx, "DELETE FROM "+quote(m.Table)+" WHERE "+quote(m.PK.Column)+" = $1", pk)
+	pkArg, err := arg(m, m.PK, unsafe.Pointer(obj))
+	if err != nil {
+		return fmt.Errorf("orm: delete %s: %w", m.Name, err)
+	}
+	sql, args, err := sqlgen.Delete(m.Table).Where(sqlgen.Equals(m.PK.Column, pkArg)).ToSql()
+	if err != nil {
+		return fmt.Errorf("orm: delete %s: %w", m.Name, err)
+	}
+	tag, err := db.Exec(ctx, sql, args...)
 	if err != nil {
 		return fmt.Errorf("orm: delete %s: %w", m.Name, err)
 	}

@@ -49,7 +49,7 @@ func TestInsertReturnsKeyAndDefaults(t *testing.T) {
 	assert.NotZero(t, c.ID)
 	assert.True(t, c.Active, "server default read back")
 	assert.True(t, c.CreatedAt.After(before), "server default read back: %v", c.CreatedAt)
-	assert.Equal(t, []string{`INSERT INTO "customer" ("name", "email") VALUES ($1, $2) RETURNING "id", "active", "created_at"`}, rec.sqls())
+	assert.Equal(t, []string{`INSERT INTO "customer" ("name","email") VALUES ($1,$2) RETURNING "id", "active", "created_at"`}, rec.sqls())
 
 	// A non-zero value is sent, not replaced by the default.
 	when := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -194,8 +194,8 @@ func TestBulkInsert(t *testing.T) {
 		{Name: "c", Email: "c@x", Active: true},
 	}
 	require.NoError(t, orm.BulkInsert(ctx, db, cs))
-	assert.Equal(t, []string{`INSERT INTO "customer" ("id", "name", "email", "active", "created_at") VALUES ` +
-		`(DEFAULT, $1, $2, DEFAULT, DEFAULT), ($3, $4, $5, DEFAULT, $6), (DEFAULT, $7, $8, $9, DEFAULT) ` +
+	assert.Equal(t, []string{`INSERT INTO "customer" ("id","name","email","active","created_at") VALUES ` +
+		`(DEFAULT,$1,$2,DEFAULT,DEFAULT),($3,$4,$5,DEFAULT,$6),(DEFAULT,$7,$8,$9,DEFAULT) ` +
 		`RETURNING "id", "active", "created_at"`}, rec.sqls())
 	assert.NotZero(t, cs[0].ID)
 	assert.Equal(t, int64(50), cs[1].ID)

@@ -6,8 +6,11 @@ package pgvalue
 
 import (
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"reflect"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // maxDepth bounds a chain of Value methods that return further Valuers.
@@ -84,4 +87,106 @@ func call(dv driver.Valuer) (v driver.Value, err error) {
 		return nil, fmt.Errorf("%T.Value(): %w", dv, err)
 	}
 	return v, nil
+}
+
+// UUID returns v, a value for a uuid column, as pgx sends it whatever its
+// exec mode. pgx encodes a 16-byte array (of any named type) as a uuid only
+// when the server has described the parameter as one; under the exec and
+// simple_protocol modes the parameter's type comes from the Go type, and
+// pgx knows [16]byte as no PostgreSQL type. As pgtype.UUID it is a uuid in
+// every mode. Pointers are followed (nil is NULL); a type with a Value
+// method, and any other value, is left to pgx as it is.
+func UUID(v any) any {
+	if v == nil {
+		return nil
+	}
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return nil
+		}
+		if Encodes(rv.Type()) {
+			return v
+		}
+		rv = rv.Elem()
+	}
+	t := rv.Type()
+	if t.Kind() != reflect.Array || t.Len() != 16 || t.Elem().Kind() != reflect.Uint8 || Encodes(t) {
+		return v
+	}
+	u := pgtype.UUID{Valid: true}
+	reflect.Copy(reflect.ValueOf(&u.Bytes).Elem(), rv)
+	return u
+}
+
+// JSON returns v, a value for a json or jsonb column, as the JSON text pgx's
+// JSON codec would write for it (a string or []byte as it is, a
+// json.Marshaler or any other value marshalled, a nil pointer, map or
+// slice as NULL), so that it is sent as text whatever the exec mode: pgx
+// uses that codec only when the server has described the parameter, and
+// otherwise knows a struct or map as no PostgreSQL type and sends a []byte
+// as bytea. A type with a Value method is left to pgx, which calls it.
+func JSON(v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	if _, ok := v.(driver.Valuer); ok {
+		return v, nil
+	}
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Map, reflect.Slice, reflect.Pointer:
+		if rv.IsNil() {
+			return nil, nil // pgx sends a nil map, slice or pointer as NULL
+		}
+	}
+	for range maxDepth {
+		switch x := v.(type) {
+		case nil:
+			return nil, nil
+		case string:
+			return x, nil
+		case []byte:
+			if x == nil {
+				return nil, nil
+			}
+			return string(x), nil
+		case json.RawMessage:
+			if x == nil {
+				return nil, nil
+			}
+			return string(x), nil
+		case driver.Valuer:
+			return v, nil
+		case json.Marshaler:
+			return marshal(v)
+		}
+		rv := reflect.ValueOf(v)
+		switch {
+		case rv.Kind() == reflect.Pointer:
+			if rv.IsNil() {
+				return nil, nil
+			}
+			v = rv.Elem().Interface()
+		case rv.Kind() == reflect.String && rv.Type() != stringType:
+			v = rv.String() // a named string is its text, as pgx reads it
+		case rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8 && rv.Type() != bytesType:
+			v = rv.Bytes()
+		default:
+			return marshal(v)
+		}
+	}
+	return marshal(v)
+}
+
+var (
+	stringType = reflect.TypeFor[string]()
+	bytesType  = reflect.TypeFor[[]byte]()
+)
+
+func marshal(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("JSON of %T: %w", v, err)
+	}
+	return string(b), nil
 }

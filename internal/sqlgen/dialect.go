@@ -1,0 +1,63 @@
+package sqlgen
+
+import sq "github.com/Masterminds/squirrel"
+
+// Dialect holds what one database writes differently: how it quotes a name,
+// numbers its parameters, tests membership in an array, reads rows back
+// from a write, walks a cursor, describes a COPY, and which error codes mean
+// a broken constraint. Everything else eager writes is standard SQL built
+// with squirrel, the same for every database. Only methods something calls
+// are here: a fragment joins when a caller needs it.
+type Dialect interface {
+	// QuoteIdent quotes a table, column or alias name so that the server
+	// reads it exactly as written (case, spaces, keywords and all).
+	QuoteIdent(name string) string
+	// Bare reports whether name reads as itself unquoted: lower case, not a
+	// keyword. DDL writes such names bare, for the reviewer's sake.
+	Bare(name string) bool
+	// Placeholders is the parameter syntax squirrel's ? turn into.
+	Placeholders() sq.PlaceholderFormat
+
+	// InArray tests lhs against one array parameter (written ?): one
+	// placeholder however many values, one prepared statement for any count.
+	InArray(lhs string) string
+	// Returning asks a write for the columns (quoted) of the rows it wrote.
+	Returning(cols []string) string
+
+	// DeclareCursor starts a statement declaring a forward-only cursor
+	// named name over the query that follows it.
+	DeclareCursor(name string) string
+	// FetchCursor reads the next n rows of cursor name.
+	FetchCursor(name string, n int) string
+	// CloseCursor ends cursor name.
+	CloseCursor(name string) string
+	// CopyFrom is the statement a bulk COPY of cols into table (a name,
+	// possibly schema-qualified) sends, as hooks report it.
+	CopyFrom(table []string, cols []string) string
+
+	// Violation classifies a server error code (SQLSTATE): which constraint
+	// kind it breaks, or NoViolation.
+	Violation(code string) Violation
+}
+
+// Violation is the kind of constraint a statement broke.
+type Violation int
+
+// The constraint kinds the orm package names with sentinel errors.
+const (
+	NoViolation Violation = iota
+	UniqueViolation
+	ForeignKeyViolation
+	NotNullViolation
+	CheckViolation
+)
+
+// D is the dialect every statement is written in. PostgreSQL is the only
+// one today; a second database would make this a property of the DB handle
+// (see doc.go), not a change to the statement builders.
+var D Dialect = Postgres{}
+
+// Builder is squirrel's statement builder with D's placeholders: every
+// statement eager sends starts here (or is nested, in squirrel's ? form, in
+// one that does), so placeholders are numbered once, at the end.
+var Builder = sq.StatementBuilder.PlaceholderFormat(D.Placeholders())
