@@ -3,6 +3,8 @@ package migrate
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/eagerorm/eager/internal/sqlgen"
 )
 
 // maxIdentLen is PostgreSQL's NAMEDATALEN-1: longer identifiers are silently
@@ -14,28 +16,13 @@ const maxIdentLen = 63
 // quoteIdent quotes an identifier only when PostgreSQL needs it, as the
 // server's quote_ident() does: the SQL a reviewer reads stays plain
 // (CREATE TABLE customer, not CREATE TABLE "customer"), and a table named
-// order or user is still quoted.
+// order or user is still quoted. The quoting itself is the module's one
+// (sqlgen.Quote).
 func quoteIdent(name string) string {
-	if name == "" || !needsNoQuote(name) {
-		return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+	if sqlgen.D.Bare(name) {
+		return name
 	}
-	return name
-}
-
-func needsNoQuote(name string) bool {
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case c >= 'a' && c <= 'z', c == '_':
-		case (c >= '0' && c <= '9') || c == '$':
-			if i == 0 {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-	return !reservedWords[name]
+	return sqlgen.Quote(name)
 }
 
 func quoteIdents(names []string) string {
@@ -45,27 +32,6 @@ func quoteIdents(names []string) string {
 	}
 	return strings.Join(q, ", ")
 }
-
-// reservedWords are PostgreSQL 15's keywords that are not UNRESERVED
-// (pg_get_keywords() with catcode <> 'U'): quote_ident quotes exactly these.
-var reservedWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`all analyse analyze and any array as asc asymmetric authorization between
-		bigint binary bit boolean both case cast char character check coalesce collate collation column
-		concurrently constraint create cross current_catalog current_date current_role current_schema
-		current_time current_timestamp current_user dec decimal default deferrable desc distinct do else end
-		except exists extract false fetch float for foreign freeze from full grant greatest group grouping
-		having ilike in initially inner inout int integer intersect interval into is isnull join lateral
-		leading least left like limit localtime localtimestamp national natural nchar none normalize not
-		notnull null nullif numeric offset on only or order out outer overlaps overlay placing position
-		precision primary real references returning right row select session_user setof similar smallint
-		some substring symmetric table tablesample then time timestamp to trailing treat trim true union
-		unique user using values varchar variadic verbose when where window with xmlattributes xmlconcat
-		xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable`) {
-		m[w] = true
-	}
-	return m
-}()
 
 // objectName builds the name PostgreSQL itself would choose for a constraint
 // or index (makeObjectName in src/backend/commands/indexcmds.c):

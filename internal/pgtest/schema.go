@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/eagerorm/eager/internal/pgserver"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -95,7 +96,7 @@ func NewSchema(name string) (*DB, func(), error) {
 		return nil, nil, err
 	}
 	schema := schemaName(name)
-	if err := admin(base, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
+	if err := admin(base, "CREATE SCHEMA "+sqlgen.Quote(schema)); err != nil {
 		return nil, nil, err
 	}
 	dsn, err := withExecMode(pgserver.WithSearchPath(base, schema))
@@ -108,7 +109,7 @@ func NewSchema(name string) (*DB, func(), error) {
 	}
 	drop := func() {
 		pool.Close()
-		if err := admin(base, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
+		if err := admin(base, "DROP SCHEMA IF EXISTS "+sqlgen.Quote(schema)+" CASCADE"); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/eagerorm/eager/internal/pgserver"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/eagerorm/eager/migrate"
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5"
@@ -73,7 +74,7 @@ func OpenSchema(ctx context.Context, name string, models ...any) (*Schema, error
 		return nil, err
 	}
 	s := &Schema{Name: schemaName(name), server: srv}
-	if err := admin(ctx, srv, "CREATE SCHEMA "+pgx.Identifier{s.Name}.Sanitize()); err != nil {
+	if err := admin(ctx, srv, "CREATE SCHEMA "+sqlgen.Quote(s.Name)); err != nil {
 		return nil, err
 	}
 	s.DSN = pgserver.WithSearchPath(srv, s.Name)
@@ -95,7 +96,7 @@ func (s *Schema) Close() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	return admin(ctx, s.server, "DROP SCHEMA IF EXISTS "+pgx.Identifier{s.Name}.Sanitize()+" CASCADE")
+	return admin(ctx, s.server, "DROP SCHEMA IF EXISTS "+sqlgen.Quote(s.Name)+" CASCADE")
 }
 
 // admin runs one statement on a connection of its own, outside any schema's
