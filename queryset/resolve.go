@@ -80,8 +80,10 @@ func resolvePath(m *schema.Model, key string, allowLookup bool) (path, error) {
 			Msg: fmt.Sprintf("unsupported lookup %q for %s", strings.Join(rest, "__"), describe(p))}
 	}
 	if p.transform != "" && !transformFits(p) {
+		field := p
+		field.transform = "" // the field itself, not the transform's result
 		return p, &orm.FieldError{Model: m.Name, Field: key,
-			Msg: fmt.Sprintf("unsupported transform %q for %s (it needs a %s field)", p.transform, describe(p), lookupTable[p.transform].on)}
+			Msg: fmt.Sprintf("unsupported transform %q for %s (it needs a %s field)", p.transform, describe(field), lookupTable[p.transform].on)}
 	}
 	if !lookupFits(p, p.lookup) {
 		return p, badLookup(m, p, p.lookup)

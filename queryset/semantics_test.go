@@ -340,7 +340,7 @@ func TestErrors(t *testing.T) {
 		{"unknown related field", books.Filter(Q{"author__nmae": "x"}), `field "author__nmae": cannot resolve "nmae" into a field of Author (did you mean "name"?); choices are: awards, books, email, id, mentees, mentor, name, profile, translations`},
 		{"unknown lookup", books.Filter(Q{"pages__foo": 1}), `unsupported lookup "foo" for integer field Book.pages; valid lookups: exact, gt, gte, in, isnull, lt, lte, range`},
 		{"lookup not valid for type", books.Filter(Q{"pages__contains": "1"}), `unsupported lookup "contains" for integer field Book.pages`},
-		{"transform on text", books.Filter(Q{"title__year": 2005}), `unsupported transform "year"`},
+		{"transform on text", books.Filter(Q{"title__year": 2005}), `unsupported transform "year" for string field Book.title (it needs a timestamp or date field)`},
 		{"wrong value type", books.Filter(Q{"pages": "many"}), `cannot use "many" (string) as a value for integer field Book.pages`},
 		{"out of range", books.Filter(Q{"pages": int64(1) << 40}), `out of range for integer field Book.pages (integer)`},
 		{"fraction", books.Filter(Q{"pages": 1.5}), `without losing its fraction`},
