@@ -65,6 +65,7 @@ func goldenCases() map[string]sqlFunc {
 		"year_in":             books().Filter(Q{"published__year__in": []int{2005, 2020}}).SQL,
 		"month":               books().Filter(Q{"published__month": 12}).SQL,
 		"day":                 books().Filter(Q{"published__day__gte": 15}).SQL,
+		"hour":                books().Filter(Q{"published__hour__gte": 12}).SQL,
 		"numeric_string":      books().Filter(Q{"price__gte": "10.5"}).SQL,
 		"pk":                  books().Filter(Q{"pk": 1}).SQL,
 		"f_compare":           books().Filter(Q{"pages__gt": F("rating").Mul(10)}).SQL,

@@ -42,6 +42,12 @@ var lookupTable = map[string]lookupDef{
 	"year":  {on: dateKinds, out: schema.KindInt, apply: "EXTRACT(YEAR FROM %s)", bounds: yearBounds},
 	"month": {on: dateKinds, out: schema.KindInt, apply: "EXTRACT(MONTH FROM %s)"},
 	"day":   {on: dateKinds, out: schema.KindInt, apply: "EXTRACT(DAY FROM %s)"},
+
+	// The time of day, of a timestamp.
+	"hour":   {on: kinds(schema.KindTime), out: schema.KindInt, apply: "EXTRACT(HOUR FROM %s)"},
+	"minute": {on: kinds(schema.KindTime), out: schema.KindInt, apply: "EXTRACT(MINUTE FROM %s)"},
+	// As Django: the whole seconds (EXTRACT alone gives 7.6 for 7.6 s).
+	"second": {on: kinds(schema.KindTime), out: schema.KindInt, apply: "EXTRACT(SECOND FROM DATE_TRUNC('second', %s))"},
 }
 
 // lookupDef is one entry of lookupTable: a lookup, or a transform (shape

@@ -327,6 +327,55 @@ func TestLookups(t *testing.T) {
 	}
 }
 
+// TestTimeOfDay: hour, minute and second read the timestamp in the
+// session's time zone, as Django reads it in the current one, and chain
+// with comparisons.
+func TestTimeOfDay(t *testing.T) {
+	db, c := seeded(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err := db.RunInTx(ctx, func(ctx context.Context, tx *orm.DB) error {
+		// Asia/Kolkata is UTC+05:30 all year: books published at 12:00 UTC
+		// are at 17:30 there, reviews posted at 00:00 UTC at 05:30; review 1
+		// moves to 03:45:07.6 UTC, 09:15:07.6 there.
+		for _, sql := range []string{"SET LOCAL TimeZone = 'Asia/Kolkata'",
+			"UPDATE review SET posted = '2006-01-01 03:45:07.6+00' WHERE id = 1"} {
+			if _, err := tx.Exec(ctx, sql); err != nil {
+				return err
+			}
+		}
+		reviews, books := New[Review](tx), New[Book](tx)
+		cases := []struct {
+			q    Q
+			want []int64
+		}{
+			{Q{"posted__hour": 9}, []int64{1}},
+			{Q{"posted__hour__lt": 6}, []int64{2, 3, 4, 5}},
+			{Q{"posted__hour__in": []int{5, 9}}, []int64{1, 2, 3, 4, 5}},
+			{Q{"posted__minute": 15}, []int64{1}},
+			{Q{"posted__minute__gte": 30}, []int64{2, 3, 4, 5}},
+			{Q{"posted__second": 7}, []int64{1}}, // whole seconds, as Django: not 7.6
+			{Q{"posted__second__gt": 7}, []int64{}},
+			{Q{"posted__second__range": []int{0, 6}}, []int64{2, 3, 4, 5}},
+		}
+		for _, tc := range cases {
+			assert.Equal(t, tc.want, ids(t, c, reviews.Filter(tc.q), 1), "%v", tc.q)
+		}
+		assert.Equal(t, []int64{2, 3, 4, 5}, ids(t, c, reviews.Exclude(Q{"posted__hour": 9}), 1))
+		assert.Equal(t, []int64{1, 2, 3, 4}, ids(t, c, books.Filter(Q{"published__hour": 17, "published__minute": 30}), 1))
+		assert.Equal(t, []int64{}, ids(t, c, books.Filter(Q{"published__hour": 12}), 1), "12:00 UTC is 17:30 in the session's zone")
+		if _, err := tx.Exec(ctx, "SET LOCAL TimeZone = 'UTC'"); err != nil {
+			return err
+		}
+		assert.Equal(t, []int64{1, 2, 3, 4}, ids(t, c, books.Filter(Q{"published__hour": 12}), 1))
+
+		_, err := books.Filter(Q{"title__hour": 1}).All(ctx)
+		assert.ErrorContains(t, err, `unsupported transform "hour" for string field Book.title (it needs a timestamp field)`)
+		return nil
+	})
+	require.NoError(t, err)
+}
+
 func TestErrors(t *testing.T) {
 	ctx := context.Background()
 	db, c := seeded(t)
