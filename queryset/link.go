@@ -8,6 +8,7 @@ import (
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/eagerorm/eager/internal/load"
+	"github.com/eagerorm/eager/internal/scan"
 	"github.com/eagerorm/eager/internal/schema"
 	"github.com/jackc/pgx/v5"
 )
@@ -31,7 +32,7 @@ func (q query) linkedSQL(rel *schema.Relation, keys any, lc load.LinkContext) (s
 	if plain {
 		if p, ok := linkedPlans.Load(cacheKey); ok {
 			lp := p.(*linkedPlan)
-			return lp.sql, []any{arg}, linkedScan(lp.sel, q.model, rel, keys, lc), nil
+			return lp.sql, []any{arg}, linkedScan(lp.sel, rel, keys, lc), nil
 		}
 	}
 	st, err := q.plan(true, true)
@@ -72,11 +73,11 @@ func (q query) linkedSQL(rel *schema.Relation, keys any, lc load.LinkContext) (s
 	if err != nil {
 		return "", nil, nil, err
 	}
-	sel := &selection{nodes: st.nodes, lead: lead}
+	sel := &selection{plan: scan.Plan{Nodes: st.nodes, Lead: lead}}
 	if plain {
 		linkedPlans.Store(cacheKey, &linkedPlan{sql: sql, sel: sel})
 	}
-	return sql, args, linkedScan(sel, q.model, rel, keys, lc), nil
+	return sql, args, linkedScan(sel, rel, keys, lc), nil
 }
 
 // linkedPlans caches, per relation, the statement of a plain query (no
@@ -100,37 +101,19 @@ func (q query) plain() bool {
 	return len(q.filters) == 0 && len(q.order) == 0 && len(q.related) == 0 && q.limit < 0 && q.offset == 0 && !q.distinct
 }
 
-// linkedScan reads the rows of a linked statement over rel.
-func linkedScan(sel *selection, model *schema.Model, rel *schema.Relation, keys any, lc load.LinkContext) load.ScanFunc {
-	lead := sel.lead
+// linkedScan reads the rows of a linked statement over rel: each row and,
+// through a join table, its link key (the parent's key, rel.From's type).
+func linkedScan(sel *selection, rel *schema.Relation, keys any, lc load.LinkContext) load.ScanFunc {
 	capHint := reflect.ValueOf(keys).Len() // a fair first guess of the row count
 	return func(rows pgx.Rows) ([]unsafe.Pointer, []load.Key, error) {
-		sc := newScanner(sel, capHint)
-		if lead == 1 {
-			// The link column holds the parent's key: read it as that type
-			// even when it arrives as text (pgx's exec, simple_protocol).
-			sc.dest[0] = sc.link.Scanner(rel.From)
+		sc := scan.New(sel.plan, capHint, rel.From)
+		objs, err := sc.Read(rows, nil, make([]unsafe.Pointer, 0, capHint))
+		if err != nil {
+			return nil, nil, err
 		}
-		objs := make([]unsafe.Pointer, 0, capHint)
-		var links []load.Key
-		if lead == 1 {
-			links = make([]load.Key, 0, capHint)
-		}
-		for rows.Next() {
-			obj := newObject(model)
-			if err := sc.scan(rows, obj); err != nil {
-				return nil, nil, err
-			}
-			objs = append(objs, obj)
-			if lead == 1 {
-				links = append(links, sc.link)
-			}
-		}
-		if len(sc.nodes) > 1 {
-			sc.bindNodes(lc.Ctx, objs, load.Options{DB: lc.DB, Multi: len(objs) > 1, Mode: lc.Mode, Loader: defaultLoader,
-				Path: lc.Path, PathMulti: lc.PathMulti, Root: lc.Root})
-		}
-		return objs, links, rows.Err()
+		sc.BindRelated(lc.Ctx, objs, load.Options{DB: lc.DB, Multi: len(objs) > 1, Mode: lc.Mode, Loader: defaultLoader,
+			Path: lc.Path, PathMulti: lc.PathMulti, Root: lc.Root})
+		return objs, sc.Links, nil
 	}
 }
 

@@ -349,7 +349,7 @@ func (w *propWorld) run(ctx context.Context, q query) ([]int64, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, vals[sel.nodes[0].pkCol].(int64))
+		out = append(out, vals[sel.plan.Nodes[0].PKCol].(int64))
 	}
 	slices.Sort(out)
 	return out, rows.Err()

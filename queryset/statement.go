@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	sq "github.com/Masterminds/squirrel"
+	"github.com/eagerorm/eager/internal/scan"
 	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/orm"
 )
@@ -21,18 +22,10 @@ type stmt struct {
 	s     *scope
 	where expr
 	order []string
-	nodes []*selectNode // nodes[0] is the row itself
-}
-
-// selectNode is one object per row: the row, or a relation SelectRelated
-// follows from another node.
-type selectNode struct {
-	path   string        // "" for the row, "customer__address" for a related object
-	field  *schema.Field // the relation on the parent node's model
-	parent int
-	model  *schema.Model
-	alias  string
-	pkCol  int // the select-list position of its primary key
+	// nodes are the objects each row carries (nodes[0] is the row itself,
+	// then one per SelectRelated relation), aliases their tables' aliases.
+	nodes   []*scan.Node
+	aliases []string
 }
 
 // plan compiles the filters, and optionally the ordering and SelectRelated.
@@ -44,7 +37,8 @@ func (q query) plan(withOrder, withRelated bool) (*stmt, error) {
 	}
 	c := newCompiler()
 	st := &stmt{c: c, s: c.scope(q.model, q.model.Table)}
-	st.nodes = []*selectNode{{model: q.model, parent: -1, alias: st.s.alias}}
+	st.nodes = []*scan.Node{{Model: q.model, Parent: -1}}
+	st.aliases = []string{st.s.alias}
 	parts := make([]expr, 0, len(q.filters))
 	for _, f := range q.filters {
 		if normalize(f.node) == nil {
@@ -128,7 +122,8 @@ func (st *stmt) selectRelated(paths []string) error {
 				// INNER where the filter needs the related row anyway.
 				j.left = true
 			}
-			st.nodes = append(st.nodes, &selectNode{path: key, field: f, parent: parent, model: f.Rel.Target, alias: j.alias})
+			st.nodes = append(st.nodes, &scan.Node{Path: key, Field: f, Parent: parent, Model: f.Rel.Target})
+			st.aliases = append(st.aliases, j.alias)
 			parent = len(st.nodes) - 1
 			byPath[key] = parent
 			cur = f.Rel.Target
@@ -141,14 +136,14 @@ func (st *stmt) selectRelated(paths []string) error {
 // primary key lands. lead counts columns placed before them (a link key).
 func (st *stmt) columns(lead int) []string {
 	var cols []string
-	for _, n := range st.nodes {
-		n.pkCol = -1
-		for _, f := range n.model.Columns {
+	for i, n := range st.nodes {
+		n.PKCol = -1
+		for j, f := range n.Model.Columns {
 			if f.PK {
-				n.pkCol = lead + len(cols)
+				n.PKCol = lead + len(cols) + j
 			}
 		}
-		cols = append(cols, selectList(n.model, n.alias)...)
+		cols = append(cols, selectList(n.Model, st.aliases[i])...)
 	}
 	return cols
 }
@@ -220,8 +215,7 @@ type selection struct {
 	sql   string
 	args  []any
 	empty bool // the filter can match nothing: run no query
-	nodes []*selectNode
-	lead  int // columns before the nodes' (a prefetch link key)
+	plan  scan.Plan
 }
 
 // selection is the statement All and Iter run, cached on the value.
@@ -236,7 +230,7 @@ func (q query) selection() (*selection, error) {
 			c.err = err
 			return
 		}
-		sel := &selection{nodes: st.nodes, empty: st.where.konst == -1 || q.limit == 0}
+		sel := &selection{plan: scan.Plan{Nodes: st.nodes}, empty: st.where.konst == -1 || q.limit == 0}
 		b := q.applySlice(st.selectFrom(st.columns(0)...), st)
 		if q.lock != nil {
 			clause, err := st.lockClause(q)

@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/eagerorm/eager/internal/load"
+	"github.com/eagerorm/eager/internal/scan"
 	"github.com/eagerorm/eager/orm"
 )
 
@@ -54,24 +55,15 @@ func (q query) rows(ctx context.Context, alloc func() unsafe.Pointer, multi bool
 	if err != nil {
 		return nil, q.wrap(err)
 	}
-	defer rows.Close()
 	capHint := 16
 	if q.limit > 0 && q.limit < 4096 {
 		capHint = q.limit
 	}
-	out := make([]unsafe.Pointer, 0, capHint)
-	sc := newScanner(sel, capHint)
-	for rows.Next() {
-		obj := alloc()
-		if err := sc.scan(rows, obj); err != nil {
-			return nil, q.wrap(err)
-		}
-		out = append(out, obj)
-	}
-	if err := rows.Err(); err != nil {
+	sc := scan.New(sel.plan, capHint, nil)
+	out, err := sc.Read(rows, alloc, make([]unsafe.Pointer, 0, capHint))
+	if err != nil {
 		return nil, q.wrap(err)
 	}
-	rows.Close()
 	return out, q.finish(ctx, q.db, sc, out, multi)
 }
 
@@ -83,13 +75,13 @@ func (q query) loadMode(ctx context.Context) orm.LoadMode {
 
 // finish records the result set (each row's peers) and runs the prefetches
 // on db.
-func (q query) finish(ctx context.Context, db *orm.DB, sc *scanner, rows []unsafe.Pointer, multi bool) error {
+func (q query) finish(ctx context.Context, db *orm.DB, sc *scan.Scanner, rows []unsafe.Pointer, multi bool) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	mode := q.loadMode(ctx)
-	if len(q.model.Relations) > 0 || len(sc.nodes) > 1 {
-		sc.bind(ctx, rows, load.Options{DB: engine(db), Model: q.model, Multi: multi, Mode: load.Mode(mode), Loader: defaultLoader, Root: q.model.Name})
+	if len(q.model.Relations) > 0 || sc.Related() {
+		sc.Bind(ctx, rows, load.Options{DB: engine(db), Model: q.model, Multi: multi, Mode: load.Mode(mode), Loader: defaultLoader, Root: q.model.Name})
 	}
 	if len(q.prefetch) == 0 {
 		return nil
@@ -175,23 +167,15 @@ func (q query) iterCursor(ctx context.Context, cur *orm.DB, name string, closeAf
 		return q.wrap(err)
 	}
 	fetch := "FETCH FORWARD " + strconv.Itoa(chunk) + " FROM " + name
-	sc := newScanner(sel, min(chunk, 1024))
+	sc := scan.New(sel.plan, min(chunk, 1024), nil)
 	for {
 		rows, err := cur.Query(ctx, fetch)
 		if err != nil {
 			return q.wrap(err)
 		}
-		buf := make([]unsafe.Pointer, 0, min(chunk, 1024)) // a new slice: the last chunk's rows keep theirs as peers
-		for rows.Next() {
-			obj := alloc()
-			if err := sc.scan(rows, obj); err != nil {
-				rows.Close()
-				return q.wrap(err)
-			}
-			buf = append(buf, obj)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		// A new slice each chunk: the last chunk's rows keep theirs as peers.
+		buf, err := sc.Read(rows, alloc, make([]unsafe.Pointer, 0, min(chunk, 1024)))
+		if err != nil {
 			return q.wrap(err)
 		}
 		if err := q.finish(ctx, cur, sc, buf, true); err != nil {
