@@ -137,7 +137,11 @@ func (b *schemaBuilder) table(m *schema.Model) error {
 		t.Columns = append(t.Columns, Column{Name: f.Column, Type: f.SQLType, Null: f.Nullable && !f.PK,
 			Default: strings.TrimSpace(f.Default), Identity: f.Auto})
 	}
-	t.Constraints = append(t.Constraints, Constraint{Name: pkeyName(m.Table), PrimaryKey: []string{m.PK.Column}})
+	key := make([]string, len(m.Key)) // one column, or a composite key's
+	for i, f := range m.Key {
+		key[i] = f.Column
+	}
+	t.Constraints = append(t.Constraints, Constraint{Name: pkeyName(m.Table), PrimaryKey: key})
 	for _, f := range m.Columns {
 		switch {
 		case f.PK:

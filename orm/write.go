@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"unsafe"
 
 	sq "github.com/Masterminds/squirrel"
@@ -214,7 +215,7 @@ func Update[T any](ctx context.Context, db *DB, obj *T, fields ...string) error 
 		return fmt.Errorf("orm: update %s: %w", m.Name, ErrNilDB)
 	}
 	base := unsafe.Pointer(obj)
-	if m.PK.IsZero(base) && m.PK.Auto {
+	if m.PK != nil && m.PK.IsZero(base) && m.PK.Auto {
 		return fmt.Errorf("orm: update %s: the object has no primary key yet (insert it first)", m.Name)
 	}
 	targets, err := updateFields(m, fields)
@@ -238,12 +239,11 @@ func Update[T any](ctx context.Context, db *DB, obj *T, fields ...string) error 
 		}
 		b = b.Set(sqlgen.Ident(f.Column), v)
 	}
-	pk := m.PK.Value(base)
-	pkArg, err := arg(m, m.PK, base)
+	where, err := keyWhere(m, base)
 	if err != nil {
 		return fmt.Errorf("orm: update %s: %w", m.Name, err)
 	}
-	sql, args, err := b.Where(sqlgen.Equals(m.PK.Column, pkArg)).ToSql()
+	sql, args, err := b.Where(where).ToSql()
 	if err != nil {
 		return fmt.Errorf("orm: update %s: %w", m.Name, err)
 	}
@@ -252,7 +252,7 @@ func Update[T any](ctx context.Context, db *DB, obj *T, fields ...string) error 
 		return fmt.Errorf("orm: update %s: %w", m.Name, err)
 	}
 	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("orm: update %s with %s = %v: %w", m.Name, m.PK.Name, pk, ErrNoRows)
+		return fmt.Errorf("orm: update %s with %s: %w", m.Name, keyDesc(m, base), ErrNoRows)
 	}
 	return nil
 }
@@ -261,7 +261,7 @@ func updateFields(m *schema.Model, names []string) ([]*schema.Field, error) {
 	if len(names) == 0 {
 		var all []*schema.Field
 		for _, f := range m.Columns {
-			if !f.PK {
+			if !f.PK && !f.KeyPart {
 				all = append(all, f)
 			}
 		}
@@ -280,7 +280,7 @@ func updateFields(m *schema.Model, names []string) ([]*schema.Field, error) {
 		if f.Column == "" {
 			return nil, &FieldError{Model: m.Name, Field: name, Msg: fmt.Sprintf("a %s relation has no column to update", f.Rel.Kind)}
 		}
-		if f.PK {
+		if f.PK || f.KeyPart {
 			return nil, &FieldError{Model: m.Name, Field: name, Msg: "the primary key identifies the row and cannot be updated here"}
 		}
 		if !seen[f] {
@@ -304,12 +304,12 @@ func Delete[T any](ctx context.Context, db *DB, obj *T) error {
 	if db == nil {
 		return fmt.Errorf("orm: delete %s: %w", m.Name, ErrNilDB)
 	}
-	pk := m.PK.Value(unsafe.Pointer(obj))
-	pkArg, err := arg(m, m.PK, unsafe.Pointer(obj))
+	base := unsafe.Pointer(obj)
+	where, err := keyWhere(m, base)
 	if err != nil {
 		return fmt.Errorf("orm: delete %s: %w", m.Name, err)
 	}
-	sql, args, err := sqlgen.Delete(m.Table).Where(sqlgen.Equals(m.PK.Column, pkArg)).ToSql()
+	sql, args, err := sqlgen.Delete(m.Table).Where(where).ToSql()
 	if err != nil {
 		return fmt.Errorf("orm: delete %s: %w", m.Name, err)
 	}
@@ -318,7 +318,34 @@ func Delete[T any](ctx context.Context, db *DB, obj *T) error {
 		return fmt.Errorf("orm: delete %s: %w", m.Name, err)
 	}
 	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("orm: delete %s with %s = %v: %w", m.Name, m.PK.Name, pk, ErrNoRows)
+		return fmt.Errorf("orm: delete %s with %s: %w", m.Name, keyDesc(m, base), ErrNoRows)
 	}
 	return nil
+}
+
+// keyWhere is the condition finding the row of obj (at base) by its
+// primary key: every field of a composite one.
+func keyWhere(m *schema.Model, base unsafe.Pointer) (sq.Sqlizer, error) {
+	where := make(sq.And, len(m.Key))
+	for i, f := range m.Key {
+		v, err := arg(m, f, base)
+		if err != nil {
+			return nil, err
+		}
+		where[i] = sqlgen.Equals(f.Column, v)
+	}
+	if len(where) == 1 {
+		return where[0], nil
+	}
+	return where, nil
+}
+
+// keyDesc names the key of obj (at base) for an error: "id = 7", or
+// "order = 1, tag = 2".
+func keyDesc(m *schema.Model, base unsafe.Pointer) string {
+	parts := make([]string, len(m.Key))
+	for i, f := range m.Key {
+		parts[i] = fmt.Sprintf("%s = %v", f.Name, f.Value(base))
+	}
+	return strings.Join(parts, ", ")
 }

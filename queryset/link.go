@@ -122,7 +122,9 @@ func linkedScan(sel *selection, rel *schema.Relation, keys any, lc load.LinkCont
 func perParent(st *stmt, from, link string, cols []string, limit, offset int, m *schema.Model) sq.SelectBuilder {
 	order := st.order
 	if len(order) == 0 {
-		order = []string{qcol(st.s.alias, m.PK.Column) + " ASC"}
+		for _, f := range m.Key { // a composite key's every column
+			order = append(order, qcol(st.s.alias, f.Column)+" ASC")
+		}
 	}
 	inner := make([]string, 0, len(cols)+1)
 	outer := make([]string, 0, len(cols))

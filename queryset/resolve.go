@@ -100,6 +100,9 @@ func unknown(root, at *schema.Model, key, name string, nested bool) error {
 	if nested {
 		e.Msg = fmt.Sprintf("cannot resolve %q into a field of %s", name, at.Name)
 	}
+	if name == "pk" && at.PK == nil {
+		e.Msg += fmt.Sprintf(": %s has a composite primary key (%s): name its fields", at.Name, strings.Join(at.KeyNames(), ", "))
+	}
 	return e
 }
 

@@ -241,7 +241,7 @@ func (qs QuerySet[T]) First(ctx context.Context) (*T, error) {
 	}
 	q := qs.clone()
 	if len(q.order) == 0 {
-		q.order = []string{"pk"}
+		q.order = q.model.KeyNames()
 	}
 	return one[T](ctx, q, "First")
 }
@@ -258,7 +258,7 @@ func (qs QuerySet[T]) Last(ctx context.Context) (*T, error) {
 	q := qs.clone()
 	order := q.order
 	if len(order) == 0 {
-		order = []string{"pk"}
+		order = q.model.KeyNames()
 	}
 	q.order = make([]string, len(order))
 	for i, o := range order {

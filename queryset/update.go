@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/eagerorm/eager/orm"
@@ -105,12 +106,21 @@ func (st *stmt) rowCondition() (sq.Sqlizer, error) {
 	case len(st.s.joins) == 0:
 		return st.where, nil
 	}
-	pk := qcol(st.s.alias, st.s.model.PK.Column)
-	sql, args, err := st.selectFrom(pk).PlaceholderFormat(sq.Question).ToSql()
+	// Every column of a composite key: one of them alone would match
+	// other rows too.
+	key := make([]string, len(st.s.model.Key))
+	for i, f := range st.s.model.Key {
+		key[i] = qcol(st.s.alias, f.Column)
+	}
+	sql, args, err := st.selectFrom(key...).PlaceholderFormat(sq.Question).ToSql()
 	if err != nil {
 		return nil, err
 	}
-	return sq.Expr(pk+" IN ("+sql+")", args...), nil
+	lhs := key[0]
+	if len(key) > 1 {
+		lhs = "(" + strings.Join(key, ", ") + ")"
+	}
+	return sq.Expr(lhs+" IN ("+sql+")", args...), nil
 }
 
 // Delete removes every matching row in one DELETE and returns how many.

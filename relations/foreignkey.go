@@ -57,8 +57,8 @@ func (r *toOne[T]) Set(obj *T) {
 	r.obj, r.state.InGo = obj, true
 	if obj == nil {
 		r.key = relfield.Key{}
-	} else if m, err := schema.For[T](); err != nil {
-		r.key = relfield.Key{}
+	} else if m, err := schema.For[T](); err != nil || m.PK == nil {
+		r.key = relfield.Key{} // no model, or a composite key no column can hold
 	} else {
 		r.key.Set(schema.DBKey(m.PK.Kind, m.PK.Value(unsafe.Pointer(obj))))
 	}
@@ -67,7 +67,7 @@ func (r *toOne[T]) Set(obj *T) {
 
 // SetID sets the key without loading the row (nil for NULL).
 func (r *toOne[T]) SetID(id any) {
-	if m, err := schema.For[T](); err == nil {
+	if m, err := schema.For[T](); err == nil && m.PK != nil {
 		id = schema.DBKey(m.PK.Kind, id)
 	}
 	r.key.Set(id)

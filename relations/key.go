@@ -15,7 +15,7 @@ func keyAs[T any](k *relfield.Key) any {
 		return nil
 	}
 	m, err := schema.For[T]()
-	if err != nil {
+	if err != nil || m.PK == nil {
 		return k.Arg()
 	}
 	pt := m.PK.Type

@@ -94,10 +94,33 @@ func (b *builder) model(t reflect.Type) (*Model, error) {
 	if err := b.fields(m, t, nil, 0); err != nil {
 		return nil, err
 	}
-	if m.PK == nil {
-		return nil, &ModelError{Model: m.Name, Msg: `no primary key: mark one field orm:"pk"`}
+	if err := m.primaryKey(); err != nil {
+		return nil, err
 	}
 	return m, nil
+}
+
+// primaryKey settles the key of a model whose fields are mapped: one
+// orm:"pk" field is PK; several make a composite key (a through model's
+// pair of foreign keys), whose fields are KeyPart and none of them PK.
+func (m *Model) primaryKey() error {
+	switch len(m.Key) {
+	case 0:
+		return &ModelError{Model: m.Name, Msg: `no primary key: mark one field orm:"pk" (or several, for a composite key)`}
+	case 1:
+		if f := m.Key[0]; f.Rel != nil {
+			return &ModelError{Model: m.Name, Field: f.GoName,
+				Msg: fmt.Sprintf(`orm:"pk" on a %s alone is not supported: it makes a composite key with other orm:"pk" fields`, f.Rel.Kind)}
+		}
+		m.PK = m.Key[0]
+		return nil
+	}
+	for _, f := range m.Key {
+		// No part of a composite key is generated: a row's key is what
+		// its fields hold when it is inserted.
+		f.PK, f.KeyPart, f.Auto = false, true, false
+	}
+	return nil
 }
 
 func tableName(t reflect.Type) string {
@@ -198,10 +221,7 @@ func (b *builder) field(m *Model, sf reflect.StructField, index []int, offset ui
 			if f.Nullable {
 				return fail("a primary key cannot be nullable")
 			}
-			if m.PK != nil {
-				return fail("second primary key (%s is already the primary key); composite keys are not supported", m.PK.GoName)
-			}
-			m.PK = f
+			m.Key = append(m.Key, f)
 			f.Auto = ct.kind == KindInt && opts.sqlType == "" && !opts.hasDefault
 		}
 	}
@@ -249,13 +269,20 @@ func (b *builder) relationField(m *Model, f *Field, sf reflect.StructField, opts
 	var err error
 	switch kind {
 	case ForeignKey, OneToOne:
-		err = opts.only(kind.String(), "null", "unique", "index", "on_delete")
+		err = opts.only(kind.String(), "null", "unique", "index", "on_delete", "pk")
 		f.Column = dbTag
 		if f.Column == "" {
 			f.Column = f.Name + "_id"
 		}
 		f.Nullable, f.Unique, f.Indexed = opts.null, opts.unique || kind == OneToOne, opts.index
 		f.isKey = true
+		if err == nil && opts.pk {
+			if opts.null {
+				return fail("a primary key cannot be nullable")
+			}
+			f.PK = true
+			m.Key = append(m.Key, f)
+		}
 	case ReverseOneToOne, Many:
 		err = opts.only(kind.String(), "reverse")
 		if err == nil && dbTag != "" {
@@ -326,6 +353,16 @@ func resolveRelation(m *Model, f *Field) error {
 	}
 	target := rel.Target
 	pk := target.PK
+	// A link starts or ends at a single key column: a model with a
+	// composite key is reached only by its own foreign keys' reverse (Many).
+	switch {
+	case pk == nil && rel.Kind != Many && rel.Kind != ReverseOneToOne:
+		return fail("%s has a composite primary key (%s): a %s needs a single key column to point at",
+			target.Name, strings.Join(target.KeyNames(), ", "), rel.Kind)
+	case m.PK == nil && !rel.Kind.ToOne() || m.PK == nil && rel.Kind == ReverseOneToOne:
+		return fail("%s has a composite primary key (%s): a %s from it needs a single key column to start at",
+			m.Name, strings.Join(m.KeyNames(), ", "), rel.Kind)
+	}
 	// The one place a relation's kind decides its link.
 	switch rel.Kind {
 	case ForeignKey, OneToOne:

@@ -235,10 +235,6 @@ type relToScalar struct {
 	ID int64 `orm:"pk"`
 	N  relations.ForeignKey[int]
 }
-type twoPKs struct {
-	A int64 `orm:"pk"`
-	B int64 `orm:"pk"`
-}
 type nullOnString struct {
 	ID   int64  `orm:"pk"`
 	Name string `orm:"null"`
@@ -332,7 +328,6 @@ func TestBadModels(t *testing.T) {
 		{reflect.TypeFor[unknownOption](), "unknownOption", "Name", `unknown orm tag option "uniq"`},
 		{reflect.TypeFor[relToNonModel](), "relToNonModel", "N", "relation target notAModel is not a valid model"},
 		{reflect.TypeFor[relToScalar](), "relToScalar", "N", "not a model struct"},
-		{reflect.TypeFor[twoPKs](), "twoPKs", "B", "second primary key"},
 		{reflect.TypeFor[nullOnString](), "nullOnString", "Name", "cannot hold NULL"},
 		{reflect.TypeFor[embeddedPtr](), "embeddedPtr", "Timestamps", "embedded pointer"},
 		{reflect.TypeFor[badReverse](), "badReverse", "Books", "reverse:Title: Book.Title is not a ForeignKey to badReverse"},
