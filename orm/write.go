@@ -243,7 +243,10 @@ func Update[T any](ctx context.Context, db *DB, obj *T, fields ...string) error 
 	if err != nil {
 		return fmt.Errorf("orm: update %s: %w", m.Name, err)
 	}
-	sql, args, err := b.Where(where).ToSql()
+	for _, w := range where {
+		b = b.Where(w)
+	}
+	sql, args, err := b.ToSql()
 	if err != nil {
 		return fmt.Errorf("orm: update %s: %w", m.Name, err)
 	}
@@ -309,7 +312,11 @@ func Delete[T any](ctx context.Context, db *DB, obj *T) error {
 	if err != nil {
 		return fmt.Errorf("orm: delete %s: %w", m.Name, err)
 	}
-	sql, args, err := sqlgen.Delete(m.Table).Where(where).ToSql()
+	del := sqlgen.Delete(m.Table)
+	for _, w := range where {
+		del = del.Where(w)
+	}
+	sql, args, err := del.ToSql()
 	if err != nil {
 		return fmt.Errorf("orm: delete %s: %w", m.Name, err)
 	}
@@ -323,19 +330,17 @@ func Delete[T any](ctx context.Context, db *DB, obj *T) error {
 	return nil
 }
 
-// keyWhere is the condition finding the row of obj (at base) by its
-// primary key: every field of a composite one.
-func keyWhere(m *schema.Model, base unsafe.Pointer) (sq.Sqlizer, error) {
-	where := make(sq.And, len(m.Key))
+// keyWhere is the conditions finding the row of obj (at base) by its
+// primary key: one per field of a composite one, each a Where of its own
+// (squirrel joins them with AND).
+func keyWhere(m *schema.Model, base unsafe.Pointer) ([]sq.Sqlizer, error) {
+	where := make([]sq.Sqlizer, len(m.Key))
 	for i, f := range m.Key {
 		v, err := arg(m, f, base)
 		if err != nil {
 			return nil, err
 		}
 		where[i] = sqlgen.Equals(f.Column, v)
-	}
-	if len(where) == 1 {
-		return where[0], nil
 	}
 	return where, nil
 }

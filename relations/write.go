@@ -12,6 +12,7 @@ import (
 	"github.com/eagerorm/eager/internal/load"
 	"github.com/eagerorm/eager/internal/relfield"
 	"github.com/eagerorm/eager/internal/schema"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -134,7 +135,7 @@ func (w *writer) exec(ctx context.Context, b squirrel.Sqlizer) (int64, error) {
 	sql, args, err := b.ToSql()
 	if err == nil {
 		// One numbering pass over the whole statement, parts included.
-		sql, err = squirrel.Dollar.ReplacePlaceholders(sql)
+		sql, err = sqlgen.D.Placeholders().ReplacePlaceholders(sql)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("relations: %s.%s: %w", w.name, w.op, err)
@@ -148,24 +149,6 @@ func (w *writer) exec(ctx context.Context, b squirrel.Sqlizer) (int64, error) {
 		return 0, fmt.Errorf("relations: %s.%s: %w", w.name, w.op, err)
 	}
 	return tag.RowsAffected(), nil
-}
-
-func quoteIdent(name string) string { return pgx.Identifier{name}.Sanitize() }
-
-// arrayType is the array type of a key column of SQL type t, for a cast
-// that tells PostgreSQL what an array parameter holds (unnest of an
-// untyped parameter cannot be resolved). Serial pseudo-types name their
-// integer.
-func arrayType(t string) string {
-	switch t {
-	case "serial", "serial4":
-		t = "integer"
-	case "bigserial", "serial8":
-		t = "bigint"
-	case "smallserial", "serial2":
-		t = "smallint"
-	}
-	return t + "[]"
 }
 
 // unload forgets the loaded list of a to-many relation after a write

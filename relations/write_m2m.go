@@ -6,6 +6,7 @@ import (
 
 	"github.com/Masterminds/squirrel"
 	"github.com/eagerorm/eager/internal/relfield"
+	"github.com/eagerorm/eager/internal/sqlgen"
 )
 
 // The writes of a ManyToMany go to its join table, one statement each,
@@ -54,7 +55,7 @@ func (r *ManyToMany[T]) Remove(ctx context.Context, objs ...*T) error {
 		return err
 	}
 	in, out := w.joinColumns()
-	_, err = w.exec(ctx, squirrel.Delete(w.joinTable()).Where(in+" = ?", w.key).Where(out+" = ANY(?)", keys))
+	_, err = w.exec(ctx, squirrel.Delete(w.joinTable()).Where(in+" = ?", w.key).Where(sqlgen.D.InArray(out), keys))
 	w.done(err)
 	return err
 }
@@ -94,33 +95,33 @@ func (r *ManyToMany[T]) Set(ctx context.Context, objs ...*T) error {
 		return err
 	}
 	in, out := w.joinColumns()
-	del := squirrel.Delete(w.joinTable()).Where(in+" = ?", w.key).Where("NOT ("+out+" = ANY(?))", keys)
-	_, err = w.exec(ctx, squirrel.ConcatExpr("WITH "+quoteIdent("removed")+" AS (", del, ") ", w.insertLinks(keys)))
+	del := squirrel.Delete(w.joinTable()).Where(in+" = ?", w.key).Where("NOT ("+sqlgen.D.InArray(out)+")", keys)
+	_, err = w.exec(ctx, squirrel.ConcatExpr("WITH "+sqlgen.Ident("removed")+" AS (", del, ") ", w.insertLinks(keys)))
 	w.done(err)
 	return err
 }
 
 // joinTable is the join table of the ManyToMany, quoted.
-func (w *writer) joinTable() string { return quoteIdent(w.rel.Hops[0].ToTable) }
+func (w *writer) joinTable() string { return sqlgen.Ident(w.rel.Hops[0].ToTable) }
 
 // joinColumns are the join table's key columns, quoted: in holds the
 // row's key, out the related row's.
 func (w *writer) joinColumns() (in, out string) {
-	return quoteIdent(w.rel.Hops[0].ToColumn), quoteIdent(w.rel.Hops[1].FromColumn)
+	return sqlgen.Ident(w.rel.Hops[0].ToColumn), sqlgen.Ident(w.rel.Hops[1].FromColumn)
 }
 
 // insertLinks is the INSERT of the links from the row to keys that do not
 // exist yet. NOT EXISTS keeps a join table without a unique key on the pair
 // free of duplicates; ON CONFLICT DO NOTHING covers a concurrent Add of the
-// same link where there is one. The casts type the parameters, which
-// PostgreSQL cannot infer inside unnest and a SELECT list.
+// same link where there is one. The row's key is cast to its column's
+// type, which PostgreSQL cannot infer in a SELECT list.
 func (w *writer) insertLinks(keys any) squirrel.Sqlizer {
 	j := w.joinTable()
 	in, out := w.joinColumns()
-	k, l := quoteIdent("k"), quoteIdent("l")
+	k, l := sqlgen.Ident("k"), sqlgen.Ident("l")
 	kk := k + "." + k
 	return squirrel.Expr("INSERT INTO "+j+" ("+in+", "+out+") SELECT ?::"+w.rel.From.SQLType+", "+kk+
-		" FROM unnest(?::"+arrayType(w.rel.Target.PK.SQLType)+") AS "+k+"("+k+")"+
+		" FROM "+sqlgen.D.ArrayRows(w.rel.Target.PK.SQLType, k, k)+
 		" WHERE NOT EXISTS (SELECT 1 FROM "+j+" AS "+l+" WHERE "+l+"."+in+" = ? AND "+l+"."+out+" = "+kk+")"+
 		" ON CONFLICT DO NOTHING", w.key, keys, w.key)
 }

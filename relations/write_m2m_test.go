@@ -182,16 +182,19 @@ func TestManyToManyWriteUnloads(t *testing.T) {
 	assert.Len(t, got, 3)
 	assert.Equal(t, 1, c.N(), "one query reads the list again")
 
-	for name, write := range map[string]func() error{
-		"Remove": func() error { return alpha.Tags.Remove(ctx, tags["red"]) },
-		"Clear":  func() error { return alpha.Tags.Clear(ctx) },
-		"Set":    func() error { return alpha.Tags.Set(ctx, tags["blue"]) },
+	for _, w := range []struct {
+		name  string
+		write func() error
+	}{
+		{"Remove", func() error { return alpha.Tags.Remove(ctx, tags["red"]) }},
+		{"Clear", func() error { return alpha.Tags.Clear(ctx) }},
+		{"Set", func() error { return alpha.Tags.Set(ctx, tags["blue"]) }},
 	} {
 		_, err := alpha.Tags.All(ctx)
 		require.NoError(t, err)
 		require.True(t, alpha.Tags.Loaded())
-		require.NoError(t, write(), name)
-		assert.False(t, alpha.Tags.Loaded(), name)
+		require.NoError(t, w.write(), w.name)
+		assert.False(t, alpha.Tags.Loaded(), w.name)
 	}
 	got, err = alpha.Tags.All(ctx)
 	require.NoError(t, err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/Masterminds/squirrel"
 	"github.com/eagerorm/eager/internal/relfield"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/eagerorm/eager/orm"
 )
 
@@ -35,8 +36,8 @@ func (r *Many[T]) Add(ctx context.Context, children ...*T) error {
 		return err
 	}
 	fk, pk := w.rel.Remote, w.rel.Target.PK
-	got, err := w.exec(ctx, squirrel.Update(quoteIdent(w.rel.Target.Table)).Set(quoteIdent(fk.Column), w.key).
-		Where(quoteIdent(pk.Column)+" = ANY(?)", keys))
+	got, err := w.exec(ctx, squirrel.Update(sqlgen.Ident(w.rel.Target.Table)).Set(sqlgen.Ident(fk.Column), w.key).
+		Where(sqlgen.D.InArray(sqlgen.Ident(pk.Column)), keys))
 	if err != nil {
 		return err
 	}
@@ -97,9 +98,9 @@ func (r *Many[T]) Remove(ctx context.Context, children ...*T) error {
 				w.name, i+1, w.rel.Target.Name, keyArg(w.rel.Target.PK, c), w.f.Model.Name, fk.Name, k.Arg(), w.key)
 		}
 	}
-	got, err := w.exec(ctx, squirrel.Update(quoteIdent(w.rel.Target.Table)).Set(quoteIdent(fk.Column), nil).
-		Where(quoteIdent(fk.Column)+" = ?", w.key).
-		Where(quoteIdent(w.rel.Target.PK.Column)+" = ANY(?)", keys))
+	got, err := w.exec(ctx, squirrel.Update(sqlgen.Ident(w.rel.Target.Table)).Set(sqlgen.Ident(fk.Column), nil).
+		Where(sqlgen.Ident(fk.Column)+" = ?", w.key).
+		Where(sqlgen.D.InArray(sqlgen.Ident(w.rel.Target.PK.Column)), keys))
 	if err != nil {
 		return err
 	}
@@ -126,8 +127,8 @@ func (r *Many[T]) Clear(ctx context.Context) error {
 		return err
 	}
 	fk := w.rel.Remote
-	if _, err := w.exec(ctx, squirrel.Update(quoteIdent(w.rel.Target.Table)).Set(quoteIdent(fk.Column), nil).
-		Where(quoteIdent(fk.Column)+" = ?", w.key)); err != nil {
+	if _, err := w.exec(ctx, squirrel.Update(sqlgen.Ident(w.rel.Target.Table)).Set(sqlgen.Ident(fk.Column), nil).
+		Where(sqlgen.Ident(fk.Column)+" = ?", w.key)); err != nil {
 		return err
 	}
 	for _, c := range r.items {

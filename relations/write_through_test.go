@@ -174,6 +174,19 @@ func TestThroughModelRows(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, na, 2)
 
+	// FetchPeers on rows with a composite key, a copy of one included.
+	peers, err := queryset.New[TOrderTag](db.WithLoadMode(orm.FetchPeers)).All(ctx)
+	require.NoError(t, err)
+	require.Len(t, peers, 2)
+	cp := *peers[1]
+	c.Reset()
+	ct, err := cp.Tag.Get(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, cp.Tag.ID(), ct.ID)
+	_, err = peers[0].Tag.Get(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, c.N(), "the copy loads its own; the peers load together")
+
 	// "pk" names no single field here.
 	_, err = queryset.New[TOrderTag](db).Filter(queryset.Q{"pk": 1}).All(ctx)
 	assert.ErrorContains(t, err, "composite primary key (order, tag)")

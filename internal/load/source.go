@@ -159,9 +159,14 @@ func SetMany(row unsafe.Pointer, f *schema.Field, items []unsafe.Pointer) {
 }
 
 // original returns the row of the result set with row's primary key, nil if
-// none: for a copy of a row, the row it was copied from.
+// none: for a copy of a row, the row it was copied from. A row with a
+// composite key has no single key to find it by: a copy of one loads its
+// own relations.
 func (s *Source) original(row unsafe.Pointer) unsafe.Pointer {
 	pk := s.model.PK
+	if pk == nil {
+		return nil
+	}
 	s.byKeyOnce.Do(func() {
 		s.byKey = newPtrIndex(len(s.rows))
 		for _, r := range s.rows {

@@ -21,6 +21,10 @@ type Dialect interface {
 	// InArray tests lhs against one array parameter (written ?): one
 	// placeholder however many values, one prepared statement for any count.
 	InArray(lhs string) string
+	// ArrayRows is a FROM item reading one array parameter (written ?) of
+	// elemType (a column's SQL type) as rows of one column, col, under
+	// alias (both quoted): the values of a multi-row write in one parameter.
+	ArrayRows(elemType, alias, col string) string
 	// Returning asks a write for the columns (quoted) of the rows it wrote.
 	Returning(cols []string) string
 

@@ -49,6 +49,21 @@ func (Postgres) Placeholders() sq.PlaceholderFormat { return sq.Dollar }
 // InArray: lhs = ANY($n).
 func (Postgres) InArray(lhs string) string { return lhs + " = ANY(?)" }
 
+// ArrayRows: unnest(?::type[]) AS alias(col). The cast types a parameter
+// PostgreSQL cannot infer inside unnest; serial pseudo-types name their
+// integer, which is what a column declared with one holds.
+func (Postgres) ArrayRows(elemType, alias, col string) string {
+	switch strings.ToLower(strings.TrimSpace(elemType)) {
+	case "serial", "serial4":
+		elemType = "integer"
+	case "bigserial", "serial8":
+		elemType = "bigint"
+	case "smallserial", "serial2":
+		elemType = "smallint"
+	}
+	return "unnest(?::" + elemType + "[]) AS " + alias + "(" + col + ")"
+}
+
 // Returning: RETURNING a, b.
 func (Postgres) Returning(cols []string) string { return "RETURNING " + strings.Join(cols, ", ") }
 
