@@ -28,6 +28,7 @@ import (
 type check struct {
 	ID    int
 	Doc   string
+	Setup string // the generated package whose setup the check starts from ("": none)
 	Run   func(context.Context, *orm.DB) error
 	Where func(*orm.DB) (string, []any, error)
 }
@@ -86,7 +87,8 @@ func main() {
 	type docDB struct {
 		db    *orm.DB
 		rec   *recorder
-		fresh bool // setup has run and nothing changed the data since
+		fresh bool   // setup has run and nothing changed the data since
+		setup string // the package whose setup ran last
 	}
 	dbs := map[string]*docDB{}
 	for _, c := range checks {
@@ -117,8 +119,9 @@ func main() {
 			d.db = orm.New(pool, orm.WithHook(d.rec))
 			dbs[c.Doc] = d
 		}
-		if !d.fresh {
-			if setup := setups[c.Doc]; setup != nil {
+		if !d.fresh || d.setup != c.Setup {
+			d.setup = c.Setup
+			if setup := setups[c.Setup]; setup != nil {
 				if err := setup(ctx, d.db); err != nil {
 					res.Err = "setup: " + err.Error()
 					enc.Encode(res)

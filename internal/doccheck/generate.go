@@ -99,6 +99,9 @@ func Generate(docs []*Doc, root, module, dir string, known map[string]string) (*
 					}
 					for _, n := range c.names {
 						declared[n] = len(cur.decls)
+						if n == "setup" {
+							cur.setup = true
+						}
 					}
 					cur.decls = append(cur.decls, c)
 				}
@@ -167,19 +170,31 @@ func Generate(docs []*Doc, root, module, dir string, known map[string]string) (*
 		}
 		fmt.Fprintf(&main, "\t%s %q\n", name, prog.Pkg+"/"+p.name)
 	}
-	main.WriteString(")\n\nvar setups = map[string]func(context.Context, *orm.DB) error{\n")
-	seenSetup := map[*Doc]bool{}
+	// A check runs after the setup of its package: the one its doc declares
+	// last before the check's package started, or in it. A doc that
+	// declares setup again (a section with tables of its own) gets a package
+	// of its own from there on. Checks before any setup use the doc's first.
+	firstSetup := map[*Doc]string{}
 	for _, p := range pkgs {
-		if p.setup && !seenSetup[p.doc] {
-			seenSetup[p.doc] = true
-			fmt.Fprintf(&main, "\t%q: %s.DoccheckSetup,\n", p.doc.Path, p.name)
+		if _, ok := firstSetup[p.doc]; !ok && p.setup {
+			firstSetup[p.doc] = p.name
+		}
+	}
+	main.WriteString(")\n\nvar setups = map[string]func(context.Context, *orm.DB) error{\n")
+	for _, p := range pkgs {
+		if p.setup {
+			fmt.Fprintf(&main, "\t%q: %s.DoccheckSetup,\n", p.name, p.name)
 		}
 	}
 	main.WriteString("}\n\nvar checks = []check{\n")
 	for _, p := range pkgs {
+		setup := firstSetup[p.doc]
+		if p.setup {
+			setup = p.name
+		}
 		for _, c := range p.checks {
 			if c.Block != nil {
-				fmt.Fprintf(&main, "\t{ID: %d, Doc: %q, Run: %s.DoccheckFragment%d},\n", c.ID, c.Doc.Path, p.name, c.ID)
+				fmt.Fprintf(&main, "\t{ID: %d, Doc: %q, Setup: %q, Run: %s.DoccheckFragment%d},\n", c.ID, c.Doc.Path, setup, p.name, c.ID)
 			} else {
 				fmt.Fprintf(&main, "\t{ID: %d, Doc: %q, Where: %s.DoccheckWhere%d},\n", c.ID, c.Doc.Path, p.name, c.ID)
 			}
