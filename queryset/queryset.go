@@ -40,6 +40,7 @@ type query struct {
 	chunk    int // Iter's chunk size, 0: default
 
 	lock *lockSpec // ForUpdate's locking clause, nil: none
+	raw  *rawSQL   // Raw's statement, run instead of a SELECT built from the rest
 
 	compiled *compiledCache // the SELECT for All/Iter, built once per value
 }

@@ -225,6 +225,12 @@ func (q query) selection() (*selection, error) {
 		c = &compiledCache{}
 	}
 	c.once.Do(func() {
+		if q.raw != nil {
+			if c.err = q.failure(); c.err == nil {
+				c.sel = q.rawSelection()
+			}
+			return
+		}
 		st, err := q.plan(true, true)
 		if err != nil {
 			c.err = err

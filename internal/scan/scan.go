@@ -16,6 +16,9 @@ import (
 type Plan struct {
 	Nodes []*Node // Nodes[0] is the row itself
 	Lead  int
+	// ByName matches the columns to the row's fields by name instead
+	// (a Raw statement: one node, no lead; see byname.go).
+	ByName bool
 }
 
 // Node is one object each row carries: the row, or a relation
@@ -42,6 +45,10 @@ type Scanner struct {
 	seen  [][]unsafe.Pointer // every object read per related node, for their result sets
 	back  []*schema.Field    // per node, the other side of a one-to-one to fill with its parent
 	link  load.Key           // the lead column of a prefetch statement
+	// byName: the plan's ByName; cols is then each column's field (nil: a
+	// column the model does not declare), matched on the first row.
+	byName bool
+	cols   []*schema.Field
 	// Links are the link keys Read found, one per row, when the plan has a
 	// lead column.
 	Links []load.Key
@@ -56,7 +63,7 @@ func New(p Plan, hint int, linkKey *schema.Field) *Scanner {
 	for _, nd := range p.Nodes {
 		n += len(nd.Model.Columns)
 	}
-	sc := &Scanner{nodes: p.Nodes, lead: p.Lead, dest: make([]any, n), objs: make([]unsafe.Pointer, len(p.Nodes))}
+	sc := &Scanner{nodes: p.Nodes, lead: p.Lead, dest: make([]any, n), objs: make([]unsafe.Pointer, len(p.Nodes)), byName: p.ByName}
 	if len(p.Nodes) > 1 {
 		sc.seen = make([][]unsafe.Pointer, len(p.Nodes))
 		sc.back = make([]*schema.Field, len(p.Nodes))
@@ -100,6 +107,9 @@ func (sc *Scanner) Read(rows pgx.Rows, alloc func() unsafe.Pointer, objs []unsaf
 
 // scan reads the current row into root (a new struct of the plan's model).
 func (sc *Scanner) scan(rows pgx.Rows, root unsafe.Pointer) error {
+	if sc.byName {
+		return sc.scanByName(rows, root)
+	}
 	if len(sc.nodes) == 1 {
 		for i, f := range sc.nodes[0].Model.Columns {
 			sc.dest[sc.lead+i] = f.Addr(root)
