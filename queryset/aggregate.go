@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/eagerorm/eager/internal/schema"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/eagerorm/eager/orm"
 )
 
@@ -90,7 +91,7 @@ func (s *scope) aggregate(a Agg) (aggSQL, error) {
 		}
 		var alias string
 		alias, f, _ = s.column(p, true)
-		arg = qcol(alias, f.Column)
+		arg = sqlgen.Col(alias, f.Column)
 		if a.distinct {
 			arg = "DISTINCT " + arg
 		}

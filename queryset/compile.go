@@ -5,6 +5,7 @@ import (
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/eagerorm/eager/internal/schema"
+	"github.com/eagerorm/eager/internal/sqlgen"
 )
 
 // cctx is where a condition sits: under a NOT (negated) or an OR. Both mean a
@@ -288,7 +289,7 @@ func (e env) bind(vars []string, body *ctree, cx cctx) (expr, error) {
 				where = append(where, expr{sql: corr})
 			default:
 				if first {
-					from = `(SELECT 1) AS ` + pgxIdent(e.root.c.subAlias())
+					from = `(SELECT 1) AS ` + sqlgen.Ident(e.root.c.subAlias())
 				}
 				if len(b.mids) > 0 {
 					rel = "(" + rel + ")" // a join of its own: parenthesised
@@ -332,11 +333,11 @@ func (b *binding) from(src string) (from, corr string) {
 		return b.sc.alias
 	}
 	first := hops[0]
-	from = qtable(first.ToTable, alias(0))
+	from = sqlgen.Table(first.ToTable, alias(0))
 	for i, hop := range hops[1:] {
-		from += " INNER JOIN " + qtable(hop.ToTable, alias(i+1)) + " ON " + qcol(alias(i+1), hop.ToColumn) + " = " + qcol(alias(i), hop.FromColumn)
+		from += " INNER JOIN " + sqlgen.Table(hop.ToTable, alias(i+1)) + " ON " + sqlgen.Col(alias(i+1), hop.ToColumn) + " = " + sqlgen.Col(alias(i), hop.FromColumn)
 	}
-	return from, qcol(alias(0), first.ToColumn) + " = " + qcol(src, first.FromColumn)
+	return from, sqlgen.Col(alias(0), first.ToColumn) + " = " + sqlgen.Col(src, first.FromColumn)
 }
 
 // onlyNull reports whether lf is an IS NULL test that only the all-NULL row

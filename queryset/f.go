@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/eagerorm/eager/internal/schema"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/eagerorm/eager/orm"
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -111,7 +112,7 @@ func (s *scope) compileF(fx Expr, needLeft bool) (expr, []string, error) {
 				Msg: "F() cannot refer to a multi-valued relation"}
 		}
 		alias, f, nullable := s.column(p, needLeft)
-		c := qcol(alias, f.Column)
+		c := sqlgen.Col(alias, f.Column)
 		var nulls []string
 		if nullable {
 			nulls = []string{c}

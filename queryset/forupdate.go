@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/eagerorm/eager/internal/schema"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/eagerorm/eager/orm"
 )
 
@@ -213,7 +214,7 @@ func (st *stmt) lockClause(q query) (string, error) {
 	case l.of != nil:
 		for _, p := range l.of {
 			if p == lockSelf {
-				of = appendNew(of, pgxIdent(st.s.alias))
+				of = appendNew(of, sqlgen.Ident(st.s.alias))
 				continue
 			}
 			hops, err := lockHops(st.s.model, p)
@@ -226,10 +227,10 @@ func (st *stmt) lockClause(q query) (string, error) {
 					"ForUpdate: Of(%q): the relation is joined by a LEFT JOIN (an ordering, an Or or an IS NULL test on it needs one), and PostgreSQL cannot lock the nullable side of an outer join",
 					p)}
 			}
-			of = appendNew(of, pgxIdent(j.alias))
+			of = appendNew(of, sqlgen.Ident(j.alias))
 		}
 	case len(st.s.joins) > 0:
-		of = []string{pgxIdent(st.s.alias)}
+		of = []string{sqlgen.Ident(st.s.alias)}
 	}
 	clause := "FOR " + l.strength
 	if len(of) > 0 {

@@ -10,6 +10,7 @@ import (
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/eagerorm/eager/internal/schema"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/eagerorm/eager/orm"
 )
 
@@ -104,12 +105,12 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 	}
 	// Over a sliced or distinct QuerySet, aggregate its own rows: they become
 	// a subquery "sub", and a fresh scope joins from there.
-	src, from := st, psql.Select().From(qtable(st.s.model.Table, st.s.alias))
+	src, from := st, sqlgen.Builder.Select().From(sqlgen.Table(st.s.model.Table, st.s.alias))
 	if qs.sliced || qs.distinct {
 		inner := qs.applySlice(st.selectFrom(st.modelColumns()...), st).PlaceholderFormat(sq.Question)
 		c := newCompiler()
 		src = &stmt{c: c, s: c.scope(qs.model, "sub"), where: trueExpr}
-		from = psql.Select().FromSelect(inner, "sub")
+		from = sqlgen.Builder.Select().FromSelect(inner, "sub")
 	}
 	var cols, names, groupCols []string
 	var types []reflect.Type
@@ -119,7 +120,7 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 		if err != nil {
 			return fail(wrapChain(qs.model, err))
 		}
-		cols = append(cols, col+" AS "+pgxIdent(name))
+		cols = append(cols, col+" AS "+sqlgen.Ident(name))
 		groupCols = append(groupCols, col)
 		names, types = append(names, name), append(types, typ)
 	}
@@ -134,7 +135,7 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 			return fail(fmt.Errorf("queryset: %s: the name %q is used twice in the result", qs.model.Name, alias))
 		}
 		aggByAlias[alias] = as
-		cols = append(cols, as.sql+" AS "+pgxIdent(alias))
+		cols = append(cols, as.sql+" AS "+sqlgen.Ident(alias))
 		args = append(args, as.args...)
 		names, types = append(names, alias), append(types, as.typ)
 	}
@@ -172,7 +173,7 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 			return fail(&orm.FieldError{Model: qs.model.Name, Field: o, Msg: "a grouped query orders by its group fields or aggregate aliases",
 				Choices: names})
 		}
-		b = b.OrderBy(pgxIdent(name) + dir)
+		b = b.OrderBy(sqlgen.Ident(name) + dir)
 	}
 	if g.limit >= 0 {
 		b = b.Limit(uint64(g.limit))

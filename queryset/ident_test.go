@@ -97,4 +97,15 @@ func TestQuestionMarksInIdentifiers(t *testing.T) {
 	n, err = New[OddNote](db).Filter(Q{"odd__what": "a?"}).Delete(ctx)
 	require.NoError(t, err, "delete with a join")
 	assert.EqualValues(t, 1, n)
+
+	// Relation writes: UPDATE ... WHERE "odd?id" = $1 AND "id" = ANY($2).
+	note2 := &OddNote{ID: 2, Say: "yo?"}
+	note2.Odd.SetID(int64(1))
+	require.NoError(t, orm.Insert(ctx, db, note2))
+	first, err := odds.Get(ctx, Q{"id": 2})
+	require.NoError(t, err)
+	require.NoError(t, first.Notes.Add(ctx, note2), "relation add")
+	moved, err := New[OddNote](db).Filter(Q{"odd": 2}).Count(ctx)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, moved)
 }

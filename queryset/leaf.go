@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/eagerorm/eager/internal/schema"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/eagerorm/eager/orm"
 )
 
@@ -26,7 +27,7 @@ type operand struct {
 func (s *scope) leaf(p path, value any, cx cctx, fs *scope) (expr, error) {
 	needLeft := cx.negated || cx.inOr || holdsOnNull(p.lookup, value)
 	alias, f, nullable := s.column(p, needLeft)
-	col := qcol(alias, f.Column)
+	col := sqlgen.Col(alias, f.Column)
 	if fx, ok := value.(Expr); ok {
 		return s.compareExpr(p, col, nullable, fx, cx, fs)
 	}

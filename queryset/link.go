@@ -10,6 +10,7 @@ import (
 	"github.com/eagerorm/eager/internal/load"
 	"github.com/eagerorm/eager/internal/scan"
 	"github.com/eagerorm/eager/internal/schema"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -23,12 +24,12 @@ func (q query) linkedSQL(rel *schema.Relation, keys any, lc load.LinkContext) (s
 	}
 	// One key (a lazy load) is sent as a scalar: link = $1, the statement
 	// hand-written code sends; several as one array: link = ANY($1).
-	arg, cond := keys, " = ANY(?)"
+	arg, single := keys, false
 	if kv := reflect.ValueOf(keys); kv.Len() == 1 {
-		arg, cond = kv.Index(0).Interface(), " = ?"
+		arg, single = kv.Index(0).Interface(), true
 	}
 	plain := q.plain()
-	cacheKey := linkedKey{rel, cond == " = ?"}
+	cacheKey := linkedKey{rel, single}
 	if plain {
 		if p, ok := linkedPlans.Load(cacheKey); ok {
 			lp := p.(*linkedPlan)
@@ -42,15 +43,19 @@ func (q query) linkedSQL(rel *schema.Relation, keys any, lc load.LinkContext) (s
 	// The link is walked backwards from the rows selected to the table its
 	// first hop reaches, whose column holds the parent's key.
 	alias := st.s.alias
-	from := qtable(q.model.Table, alias)
+	from := sqlgen.Table(q.model.Table, alias)
 	hops := rel.Hops
 	for i := len(hops) - 1; i > 0; i-- {
 		mid := st.c.alias(hops[i].FromTable)
-		from += " INNER JOIN " + qtable(hops[i].FromTable, mid) + " ON " + qcol(mid, hops[i].FromColumn) + " = " + qcol(alias, hops[i].ToColumn)
+		from += " INNER JOIN " + sqlgen.Table(hops[i].FromTable, mid) + " ON " + sqlgen.Col(mid, hops[i].FromColumn) + " = " + sqlgen.Col(alias, hops[i].ToColumn)
 		alias = mid
 	}
-	link := qcol(alias, hops[0].ToColumn)
-	st.where = andExprs([]expr{{sql: link + cond, args: []any{arg}}, st.where})
+	link := sqlgen.Col(alias, hops[0].ToColumn)
+	cond := sqlgen.D.InArray(link)
+	if single {
+		cond = link + " = ?"
+	}
+	st.where = andExprs([]expr{{sql: cond, args: []any{arg}}, st.where})
 	// Rows reached in one hop carry the link key themselves (their primary
 	// key, or their key column pointing back); through a join table it is
 	// selected first.
@@ -123,13 +128,13 @@ func perParent(st *stmt, from, link string, cols []string, limit, offset int, m 
 	order := st.order
 	if len(order) == 0 {
 		for _, f := range m.Key { // a composite key's every column
-			order = append(order, qcol(st.s.alias, f.Column)+" ASC")
+			order = append(order, sqlgen.Col(st.s.alias, f.Column)+" ASC")
 		}
 	}
 	inner := make([]string, 0, len(cols)+1)
 	outer := make([]string, 0, len(cols))
 	for i, c := range cols {
-		name := pgxIdent("c" + strconv.Itoa(i))
+		name := sqlgen.Ident("c" + strconv.Itoa(i))
 		inner = append(inner, c+" AS "+name)
 		outer = append(outer, name)
 	}
@@ -142,7 +147,7 @@ func perParent(st *stmt, from, link string, cols []string, limit, offset int, m 
 	}
 	inner = append(inner, link+` AS "__link"`, over+`) AS "__rn"`)
 	sub := st.selectFromTable(from, inner...).PlaceholderFormat(sq.Question)
-	b := psql.Select(outer...).FromSelect(sub, "sub")
+	b := sqlgen.Builder.Select(outer...).FromSelect(sub, "sub")
 	if offset > 0 {
 		b = b.Where(`"__rn" > ?`, offset)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/eagerorm/eager/internal/pgtest"
 	"github.com/eagerorm/eager/internal/schema"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	. "github.com/eagerorm/eager/internal/testdomain"
 	"github.com/eagerorm/eager/orm"
 )
@@ -207,7 +208,7 @@ func (w *propWorld) generate(t testing.TB, ctx context.Context, rng *rand.Rand) 
 		marks := make([]string, len(vals)/2)
 		for i := 0; i < len(vals); i += 2 {
 			col, v := vals[i].(string), vals[i+1]
-			cols[i/2], args[i/2], marks[i/2] = pgxIdent(col), v, "$"+strconv.Itoa(i/2+1)
+			cols[i/2], args[i/2], marks[i/2] = sqlgen.Ident(col), v, "$"+strconv.Itoa(i/2+1)
 			switch x := v.(type) {
 			case int:
 				v = int64(x)
@@ -221,7 +222,7 @@ func (w *propWorld) generate(t testing.TB, ctx context.Context, rng *rand.Rand) 
 				}
 			}
 		}
-		if _, err := w.db.Exec(ctx, "INSERT INTO "+pgxIdent(table)+" ("+strings.Join(cols, ", ")+") VALUES ("+strings.Join(marks, ", ")+")", args...); err != nil {
+		if _, err := w.db.Exec(ctx, "INSERT INTO "+sqlgen.Ident(table)+" ("+strings.Join(cols, ", ")+") VALUES ("+strings.Join(marks, ", ")+")", args...); err != nil {
 			t.Fatal(err)
 		}
 		w.ev.db.add(table, r)

@@ -2,10 +2,9 @@ package queryset
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/eagerorm/eager/internal/schema"
-	"github.com/jackc/pgx/v5"
+	"github.com/eagerorm/eager/internal/sqlgen"
 )
 
 // compiler holds what is shared by every scope of one statement: the table
@@ -126,24 +125,6 @@ func (s *scope) aliasOf(j *join) string {
 	return j.alias
 }
 
-// pgxIdent quotes an identifier for SQL that squirrel finishes: squirrel
-// turns every ? into a placeholder, even inside quotes, and ?? into a
-// literal ?, so a ? in a name is written ??.
-func pgxIdent(name string) string {
-	return strings.ReplaceAll(pgx.Identifier{name}.Sanitize(), "?", "??")
-}
-
-func qcol(alias, column string) string {
-	return pgxIdent(alias) + "." + pgxIdent(column)
-}
-
-func qtable(table, alias string) string {
-	if table == alias {
-		return pgxIdent(table)
-	}
-	return pgxIdent(table) + " AS " + pgxIdent(alias)
-}
-
 // joinClauses renders the scope's joins in the order they were planned:
 // one JOIN per hop of each relation's link.
 func (s *scope) joinClauses() []string {
@@ -159,7 +140,7 @@ func (s *scope) joinClauses() []string {
 			if i < len(j.mids) {
 				to = j.mids[i]
 			}
-			out = append(out, kind+qtable(hop.ToTable, to)+" ON "+qcol(to, hop.ToColumn)+" = "+qcol(from, hop.FromColumn))
+			out = append(out, kind+sqlgen.Table(hop.ToTable, to)+" ON "+sqlgen.Col(to, hop.ToColumn)+" = "+sqlgen.Col(from, hop.FromColumn))
 			from = to
 		}
 	}

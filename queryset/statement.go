@@ -9,10 +9,9 @@ import (
 	sq "github.com/Masterminds/squirrel"
 	"github.com/eagerorm/eager/internal/scan"
 	"github.com/eagerorm/eager/internal/schema"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/eagerorm/eager/orm"
 )
-
-var psql = sq.StatementBuilder.PlaceholderFormat(sq.Dollar)
 
 // stmt is a planned statement over the query's rows: its main scope (the
 // model's table and to-one joins), the compiled WHERE, the ORDER BY terms
@@ -158,7 +157,7 @@ func selectList(m *schema.Model, alias string) []string {
 	}
 	cols := make([]string, len(m.Columns))
 	for i, f := range m.Columns {
-		cols[i] = qcol(alias, f.Column)
+		cols[i] = sqlgen.Col(alias, f.Column)
 	}
 	if alias == m.Table {
 		selectLists.Store(m, cols)
@@ -173,11 +172,11 @@ func (st *stmt) modelColumns() []string { return selectList(st.s.model, st.s.ali
 
 // selectFrom starts a SELECT of cols over the plan's FROM, joins and WHERE.
 func (st *stmt) selectFrom(cols ...string) sq.SelectBuilder {
-	return st.selectFromTable(qtable(st.s.model.Table, st.s.alias), cols...)
+	return st.selectFromTable(sqlgen.Table(st.s.model.Table, st.s.alias), cols...)
 }
 
 func (st *stmt) selectFromTable(from string, cols ...string) sq.SelectBuilder {
-	return st.joinsAndWhere(psql.Select(cols...).From(from))
+	return st.joinsAndWhere(sqlgen.Builder.Select(cols...).From(from))
 }
 
 // joinsAndWhere adds the plan's joins and WHERE to b.
@@ -270,7 +269,7 @@ func (s *scope) orderBy(fields []string) ([]string, error) {
 				Msg: "cannot order by a multi-valued relation (each row has several values)"}
 		}
 		alias, f, _ := s.column(p, true)
-		out = append(out, qcol(alias, f.Column)+dir)
+		out = append(out, sqlgen.Col(alias, f.Column)+dir)
 	}
 	return out, nil
 }

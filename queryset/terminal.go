@@ -12,6 +12,7 @@ import (
 
 	"github.com/eagerorm/eager/internal/load"
 	"github.com/eagerorm/eager/internal/scan"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/eagerorm/eager/orm"
 )
 
@@ -163,10 +164,10 @@ func fnv64(s string) uint64 {
 // cursor at the end (in a transaction that goes on after Iter).
 func (q query) iterCursor(ctx context.Context, cur *orm.DB, name string, closeAfter bool, sel *selection, chunk int,
 	alloc func() unsafe.Pointer, each func(unsafe.Pointer) bool) error {
-	if _, err := cur.Exec(ctx, "DECLARE "+name+" NO SCROLL CURSOR FOR "+sel.sql, sel.args...); err != nil {
+	if _, err := cur.Exec(ctx, sqlgen.D.DeclareCursor(name)+sel.sql, sel.args...); err != nil {
 		return q.wrap(err)
 	}
-	fetch := "FETCH FORWARD " + strconv.Itoa(chunk) + " FROM " + name
+	fetch := sqlgen.D.FetchCursor(name, chunk)
 	sc := scan.New(sel.plan, min(chunk, 1024), nil)
 	for {
 		rows, err := cur.Query(ctx, fetch)
@@ -193,7 +194,7 @@ func (q query) iterCursor(ctx context.Context, cur *orm.DB, name string, closeAf
 		}
 	}
 	if closeAfter {
-		if _, err := cur.Exec(ctx, "CLOSE "+name); err != nil {
+		if _, err := cur.Exec(ctx, sqlgen.D.CloseCursor(name)); err != nil {
 			return q.wrap(err)
 		}
 	}
@@ -307,7 +308,7 @@ func (q query) countSQL() (string, []any, bool, error) {
 	empty := st.where.konst == -1 || q.limit == 0
 	if q.distinct || q.sliced {
 		inner := q.applySlice(st.selectFrom(st.modelColumns()...), st)
-		sql, args, err := psql.Select("COUNT(*)").FromSelect(inner, "sub").ToSql()
+		sql, args, err := sqlgen.Builder.Select("COUNT(*)").FromSelect(inner, "sub").ToSql()
 		return sql, args, empty, err
 	}
 	sql, args, err := st.selectFrom("COUNT(*)").ToSql()
@@ -325,7 +326,7 @@ func (qs QuerySet[T]) Exists(ctx context.Context) (bool, error) {
 	}
 	b := st.selectFrom("1").Limit(1)
 	if qs.distinct || qs.sliced {
-		b = psql.Select("1").FromSelect(qs.applySlice(st.selectFrom(st.modelColumns()...), st), "sub").Limit(1)
+		b = sqlgen.Builder.Select("1").FromSelect(qs.applySlice(st.selectFrom(st.modelColumns()...), st), "sub").Limit(1)
 	}
 	sql, args, err := b.ToSql()
 	if err != nil {

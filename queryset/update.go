@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	sq "github.com/Masterminds/squirrel"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/eagerorm/eager/orm"
 )
 
@@ -39,7 +40,7 @@ func (qs query) updateSQL(set map[string]any) (string, []any, bool, error) {
 	if err != nil {
 		return "", nil, false, err
 	}
-	b := psql.Update(qtable(qs.model.Table, qs.model.Table))
+	b := sqlgen.Builder.Update(sqlgen.Table(qs.model.Table, qs.model.Table))
 	// SET expressions see only the updated row: a scope of their own, with no joins.
 	own := newCompiler().scope(qs.model, qs.model.Table)
 	keys := make([]string, 0, len(set))
@@ -81,7 +82,7 @@ func (s *scope) setValue(key string, v any) (string, any, error) {
 		return "", nil, &orm.FieldError{Model: s.model.Name, Field: key,
 			Msg: "Update sets the model's own columns, not related rows"}
 	}
-	col := pgxIdent(p.field.Column)
+	col := sqlgen.Ident(p.field.Column)
 	if fx, ok := v.(Expr); ok {
 		e, _, err := s.compileF(fx, false)
 		if err != nil {
@@ -110,7 +111,7 @@ func (st *stmt) rowCondition() (sq.Sqlizer, error) {
 	// other rows too.
 	key := make([]string, len(st.s.model.Key))
 	for i, f := range st.s.model.Key {
-		key[i] = qcol(st.s.alias, f.Column)
+		key[i] = sqlgen.Col(st.s.alias, f.Column)
 	}
 	sql, args, err := st.selectFrom(key...).PlaceholderFormat(sq.Question).ToSql()
 	if err != nil {
@@ -148,7 +149,7 @@ func (qs query) deleteSQL() (string, []any, bool, error) {
 	if err != nil {
 		return "", nil, false, err
 	}
-	b := psql.Delete(qtable(qs.model.Table, qs.model.Table))
+	b := sqlgen.Builder.Delete(sqlgen.Table(qs.model.Table, qs.model.Table))
 	where, err := st.rowCondition()
 	if err != nil {
 		return "", nil, false, err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/eagerorm/eager/internal/schema"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/eagerorm/eager/orm"
 )
 
@@ -101,7 +102,7 @@ func (s *scope) projection(name string) (string, reflect.Type, error) {
 		return "", nil, err
 	}
 	alias, f, _ := s.column(p, true)
-	return qcol(alias, f.Column), valueType(f), nil
+	return sqlgen.Col(alias, f.Column), valueType(f), nil
 }
 
 // valueType is the Go type a field's values are reported as in maps: the
