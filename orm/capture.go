@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/eagerorm/eager/internal/callsite"
+	"github.com/eagerorm/eager/internal/load"
 )
 
 type captureKey struct{}
@@ -38,6 +39,10 @@ type CapturedQuery struct {
 	// SingleRow names the model when the statement was the SELECT of a
 	// single-row QuerySet terminal (Get, First, Last).
 	SingleRow string
+	// PerChunk is set on the statements Iter sends once per chunk (its
+	// FETCH, the chunk's prefetches): they repeat by design, and the
+	// report never counts them as an N+1.
+	PerChunk bool
 }
 
 // LoadInfo describes a statement that loaded a relation on access.
@@ -95,6 +100,7 @@ func (l *QueryLog) record(ctx context.Context, ev *QueryEvent) {
 		Site: ev.site, TxControl: ev.TxControl, Batch: ev.Batch}
 	q.Load, _ = ctx.Value(loadInfoKey{}).(*LoadInfo)
 	q.SingleRow, _ = ctx.Value(singleRowKey{}).(string)
+	q.PerChunk = load.IsPerChunk(ctx)
 	for ; l != nil; l = l.parent {
 		l.mu.Lock()
 		l.queries = append(l.queries, q)

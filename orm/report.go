@@ -99,6 +99,7 @@ func (l *QueryLog) Report() *Report {
 	var order []string
 	type siteKey struct{ shape, site string }
 	perSite := map[siteKey]*NPlusOne{}
+	perChunk := map[siteKey]int{} // of those, statements Iter sent once per chunk
 	var siteOrder []siteKey
 	for _, q := range queries {
 		if q.TxControl {
@@ -123,6 +124,9 @@ func (l *QueryLog) Report() *Report {
 			siteOrder = append(siteOrder, k)
 		}
 		n.Count++
+		if q.PerChunk {
+			perChunk[k]++
+		}
 	}
 	for _, s := range order {
 		r.Shapes = append(r.Shapes, *shapes[s])
@@ -135,7 +139,9 @@ func (l *QueryLog) Report() *Report {
 		n := perSite[k]
 		sh := &r.Shapes[index[k.shape]]
 		sh.Sites = append(sh.Sites, SiteCount{Site: k.site, Count: n.Count})
-		if n.Count < 2 {
+		// Iter's per-chunk statements (its FETCH, each chunk's prefetches)
+		// repeat once per chunk of rows, not once per row: never an N+1.
+		if n.Count -= perChunk[k]; n.Count < 2 {
 			continue
 		}
 		n.Suggestion = suggestion(n)

@@ -169,8 +169,11 @@ func (q query) iterCursor(ctx context.Context, cur *orm.DB, name string, closeAf
 	}
 	fetch := sqlgen.D.FetchCursor(name, chunk)
 	sc := scan.New(sel.plan, min(chunk, 1024), nil)
+	// The FETCH and the chunk's prefetches repeat once per chunk: marked so,
+	// the capture report does not take them for an N+1 loop.
+	chunkCtx := load.PerChunk(ctx)
 	for {
-		rows, err := cur.Query(ctx, fetch)
+		rows, err := cur.Query(chunkCtx, fetch)
 		if err != nil {
 			return q.wrap(err)
 		}
@@ -179,7 +182,7 @@ func (q query) iterCursor(ctx context.Context, cur *orm.DB, name string, closeAf
 		if err != nil {
 			return q.wrap(err)
 		}
-		if err := q.finish(ctx, cur, sc, buf, true); err != nil {
+		if err := q.finish(chunkCtx, cur, sc, buf, true); err != nil {
 			return err
 		}
 		stopped := false
