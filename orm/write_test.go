@@ -212,6 +212,9 @@ func TestBulkInsert(t *testing.T) {
 // Five columns: 13,107 rows fit in one statement, so 30,000 rows take three
 // statements in one transaction, and a failure in the last leaves nothing.
 func TestBulkInsertSplitsUnderParameterLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("30,000 rows; -short (CI's per-exec-mode runs) leaves it to the full run")
+	}
 	ctx := context.Background()
 	db, rec := setupShop(t)
 	const n = 30000
