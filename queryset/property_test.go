@@ -187,7 +187,10 @@ func (w *propWorld) str(rng *rand.Rand, n int) string {
 }
 
 func (w *propWorld) when(rng *rand.Rand) time.Time {
-	return time.Date(2000+rng.IntN(25), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), rng.IntN(24), 0, 0, 0, time.UTC)
+	// Minutes and seconds with a fraction, for the minute and second
+	// transforms (second counts whole seconds).
+	return time.Date(2000+rng.IntN(25), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), rng.IntN(24), rng.IntN(4)*15,
+		rng.IntN(4)*15, rng.IntN(2)*500_000_000, time.UTC)
 }
 
 // generate fills the schema and the evaluator with the same rows: NULLs,
@@ -471,7 +474,7 @@ func (g *propGen) leaf(root *schema.Model) (string, any) {
 	case f.Rel != nil:
 		lookups = []string{"exact", "exact", "isnull", "in", "gt", "lt"}
 	case f.Kind == schema.KindTime:
-		transform = g.pick([]string{"", "date", "year", "month", "day"})
+		transform = g.pick([]string{"", "date", "year", "month", "day", "hour", "minute", "second"})
 		lookups = []string{"exact", "gt", "gte", "lt", "lte", "in", "range", "isnull"}
 	case f.Kind == schema.KindString && f.SQLType == "genre":
 		lookups = []string{"exact", "in", "isnull", "iexact", "contains", "icontains", "startswith", "iendswith"}
@@ -529,6 +532,10 @@ func (g *propGen) scalar(f *schema.Field, transform, lk string) any {
 		return 1 + g.rng.IntN(12)
 	case "day":
 		return 1 + g.rng.IntN(28)
+	case "hour":
+		return g.rng.IntN(24)
+	case "minute", "second":
+		return g.rng.IntN(4) * 15
 	}
 	if transform == "" && f.Kind == schema.KindInt && f.Rel == nil && lookupTable[lk].op != "" && g.rng.IntN(8) == 0 {
 		return g.f()
@@ -676,7 +683,8 @@ func valueSource(v any) string {
 	case nil:
 		return "nil"
 	case time.Time:
-		return fmt.Sprintf("time.Date(%d, %d, %d, %d, 0, 0, 0, time.UTC)", v.Year(), v.Month(), v.Day(), v.Hour())
+		return fmt.Sprintf("time.Date(%d, %d, %d, %d, %d, %d, %d, time.UTC)", v.Year(), v.Month(), v.Day(), v.Hour(),
+			v.Minute(), v.Second(), v.Nanosecond())
 	case Expr:
 		if v.op == "" {
 			return fmt.Sprintf("F(%q)", v.field)

@@ -178,7 +178,7 @@ func resolveRef(m *schema.Model, key string) refKey {
 	rest := parts[i:]
 	if len(rest) > 0 {
 		switch rest[0] {
-		case "date", "year", "month", "day":
+		case "date", "year", "month", "day", "hour", "minute", "second":
 			k.transform, rest = rest[0], rest[1:]
 		}
 	}
@@ -433,6 +433,12 @@ func (ev *refEval) lookup(m *schema.Model, r refRow, key string, arg any, b map[
 			v = int64(t.Month())
 		case "day":
 			v = int64(t.Day())
+		case "hour":
+			v = int64(t.Hour())
+		case "minute":
+			v = int64(t.Minute())
+		case "second":
+			v = int64(t.Second()) // whole seconds
 		}
 	}
 	if fx, ok := arg.(Expr); ok {
