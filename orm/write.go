@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	sq "github.com/Masterminds/squirrel"
+	"github.com/eagerorm/eager/internal/load"
 	"github.com/eagerorm/eager/internal/pgvalue"
 	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/internal/sqlgen"
@@ -16,7 +17,9 @@ import (
 // Insert writes obj as a new row. Columns whose field holds its zero value and
 // that the database fills (an identity primary key, an orm:"default:..."
 // column) are left to the database and read back into obj with RETURNING.
-// On error obj is left as it was.
+// On error obj is left as it was. After it, obj is bound to db as a row
+// read through db is: its relations load, and their writes (Tags.Add,
+// Posts.Create) go, through db.
 func Insert[T any](ctx context.Context, db *DB, obj *T) error {
 	m, err := schema.For[T]()
 	if err != nil {
@@ -58,6 +61,11 @@ func Insert[T any](ctx context.Context, db *DB, obj *T) error {
 			setZero(f, base)
 		}
 		return fmt.Errorf("orm: insert %s: %w", m.Name, err)
+	}
+	if len(m.Relations) > 0 && load.Written != nil {
+		// Bound like a row read through db: its relations load and write
+		// through db (post.Tags.Add after Insert), in its transaction.
+		load.Written(ctx, db, m, base)
 	}
 	return nil
 }

@@ -141,14 +141,20 @@ func (w *writer) exec(ctx context.Context, b squirrel.Sqlizer) (int64, error) {
 		return 0, fmt.Errorf("relations: %s.%s: %w", w.name, w.op, err)
 	}
 	tag, err := w.db.Exec(ctx, sql, args...)
-	if errors.Is(err, pgx.ErrTxClosed) {
-		return 0, fmt.Errorf("relations: %s.%s: the row was read in a transaction that has ended, and writes through it: read the row again outside it, or write inside the transaction: %w",
-			w.name, w.op, err)
-	}
 	if err != nil {
-		return 0, fmt.Errorf("relations: %s.%s: %w", w.name, w.op, err)
+		return 0, w.fail(err)
 	}
 	return tag.RowsAffected(), nil
+}
+
+// fail says which write failed; a transaction that ended before the write
+// (the row was read or inserted in it) is named as such.
+func (w *writer) fail(err error) error {
+	if errors.Is(err, pgx.ErrTxClosed) {
+		return fmt.Errorf("relations: %s.%s: the row was read or inserted in a transaction that has ended, and writes through it: read the row again outside it, or write inside the transaction: %w",
+			w.name, w.op, err)
+	}
+	return fmt.Errorf("relations: %s.%s: %w", w.name, w.op, err)
 }
 
 // unload forgets the loaded list of a to-many relation after a write

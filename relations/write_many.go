@@ -68,7 +68,7 @@ func (r *Many[T]) Create(ctx context.Context, child *T) (*T, error) {
 	w.pointAt(c, w.row)
 	if err := orm.Insert(ctx, w.db, child); err != nil {
 		*fk = before
-		return nil, fmt.Errorf("relations: %s.Create: %w", w.name, err)
+		return nil, w.fail(err)
 	}
 	w.done(nil)
 	return child, nil

@@ -1,0 +1,23 @@
+package queryset
+
+import (
+	"context"
+	"unsafe"
+
+	"github.com/eagerorm/eager/internal/load"
+	"github.com/eagerorm/eager/internal/schema"
+	"github.com/eagerorm/eager/orm"
+)
+
+// orm.Insert binds the row it wrote through this (see load.Written): a
+// result set of one row, in the load mode the DB and ctx give it.
+func init() { load.Written = bindWritten }
+
+func bindWritten(ctx context.Context, db any, m *schema.Model, row unsafe.Pointer) {
+	d, ok := db.(*orm.DB)
+	if !ok || d == nil {
+		return
+	}
+	load.Bind(load.Options{DB: engine(d), Model: m, Rows: []unsafe.Pointer{row},
+		Mode: load.Mode(d.ResolveLoadMode(ctx, 0, false)), Loader: defaultLoader})
+}
