@@ -276,6 +276,13 @@ func (b *builder) relationField(m *Model, f *Field, sf reflect.StructField, opts
 		}
 		f.Nullable, f.Unique, f.Indexed = opts.null, opts.unique || kind == OneToOne, opts.index
 		f.isKey = true
+		if err == nil && !f.Nullable && (opts.onDelete == "SET NULL" || opts.onDelete == "SET DEFAULT") {
+			// The key column is NOT NULL and eager's DDL gives it no default,
+			// so the delete would fail on a NULL the column refuses: an error
+			// now, not at the first delete in production.
+			return fail("on_delete:%s needs a nullable key (the action writes NULL into %s, which is NOT NULL): add null to the tag, or use cascade, restrict or protect",
+				strings.ToLower(strings.ReplaceAll(opts.onDelete, " ", "_")), f.Column)
+		}
 		if err == nil && opts.pk {
 			if opts.null {
 				return fail("a primary key cannot be nullable")

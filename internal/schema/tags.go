@@ -26,6 +26,9 @@ var knownOptions = map[string]bool{
 var onDeleteActions = map[string]string{
 	"cascade": "CASCADE", "set_null": "SET NULL", "set null": "SET NULL", "restrict": "RESTRICT",
 	"no_action": "NO ACTION", "no action": "NO ACTION", "set_default": "SET DEFAULT", "set default": "SET DEFAULT",
+	// protect is Django's PROTECT: the delete of a referenced row fails. The
+	// database does it (NO ACTION, checked at the end of the statement).
+	"protect": "NO ACTION",
 }
 
 // parseTag reads `pk,null,default:now(),type:numeric(10,2)`. Commas inside
@@ -87,7 +90,7 @@ func parseTag(tag string) (tagOptions, error) {
 		case "on_delete":
 			action, ok := onDeleteActions[strings.ToLower(val)]
 			if !ok {
-				return o, fmt.Errorf("on_delete:%s: want one of cascade, set_null, restrict, no_action, set_default", val)
+				return o, fmt.Errorf("on_delete:%s: want one of cascade, set_null, restrict, protect, no_action, set_default", val)
 			}
 			o.onDelete = action
 		case "type":
