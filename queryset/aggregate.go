@@ -121,10 +121,10 @@ func (s *scope) aggregate(a Agg) (aggSQL, error) {
 		}
 		switch e.konst {
 		case 0:
-			out.sql += " FILTER (WHERE " + e.sql + ")"
+			out.sql = sqlgen.D.AggFilter(out.sql, e.sql)
 			out.args = e.args
 		case -1:
-			out.sql += " FILTER (WHERE FALSE)"
+			out.sql = sqlgen.D.AggFilter(out.sql, "FALSE")
 		}
 	}
 	return out, nil

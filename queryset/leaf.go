@@ -1,7 +1,6 @@
 package queryset
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/eagerorm/eager/internal/schema"
@@ -45,7 +44,7 @@ func compileLookup(m *schema.Model, p path, o operand, value any, cx cctx) (expr
 	lhs := o.sql
 	if p.transform != "" {
 		t := lookupTable[p.transform]
-		lhs = fmt.Sprintf(t.apply, o.sql)
+		lhs = t.apply(o.sql)
 		if t.bounds != nil && d.shape == shapeScalar {
 			v, err := scalarValue(m, p, value)
 			if err != nil {
@@ -154,7 +153,7 @@ func asText(lhs string, f *schema.Field) string {
 	if t == "text" || strings.HasPrefix(t, "varchar") || strings.HasPrefix(t, "character varying") {
 		return lhs
 	}
-	return lhs + "::text"
+	return sqlgen.D.AsText(lhs)
 }
 
 // escapeLike makes every character of s literal in a LIKE pattern

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/eagerorm/eager/internal/schema"
+	"github.com/eagerorm/eager/internal/sqlgen"
 )
 
 // The lookup table. A filter key ends with a lookup (pages__gte) and may
@@ -34,20 +35,20 @@ var lookupTable = map[string]lookupDef{
 	"istartswith": {on: textKinds, shape: shapePattern, text: true, upper: true, sql: "LIKE UPPER(?)", like: "v%"},
 	"endswith":    {on: textKinds, shape: shapePattern, text: true, sql: "LIKE ?", like: "%v"},
 	"iendswith":   {on: textKinds, shape: shapePattern, text: true, upper: true, sql: "LIKE UPPER(?)", like: "%v"},
-	"regex":       {on: textKinds, shape: shapePattern, text: true, sql: "~ ?"},
-	"iregex":      {on: textKinds, shape: shapePattern, text: true, sql: "~* ?"},
+	"regex":       {on: textKinds, shape: shapePattern, text: true, sql: sqlgen.D.RegexOp(false) + " ?"},
+	"iregex":      {on: textKinds, shape: shapePattern, text: true, sql: sqlgen.D.RegexOp(true) + " ?"},
 
 	// Transforms follow the session's time zone, as ::date and EXTRACT do.
-	"date":  {on: dateKinds, out: schema.KindDate, apply: "(%s)::date"},
-	"year":  {on: dateKinds, out: schema.KindInt, apply: "EXTRACT(YEAR FROM %s)", bounds: yearBounds},
-	"month": {on: dateKinds, out: schema.KindInt, apply: "EXTRACT(MONTH FROM %s)"},
-	"day":   {on: dateKinds, out: schema.KindInt, apply: "EXTRACT(DAY FROM %s)"},
+	"date":  {on: dateKinds, out: schema.KindDate, apply: sqlgen.D.AsDate},
+	"year":  {on: dateKinds, out: schema.KindInt, apply: extract("YEAR"), bounds: yearBounds},
+	"month": {on: dateKinds, out: schema.KindInt, apply: extract("MONTH")},
+	"day":   {on: dateKinds, out: schema.KindInt, apply: extract("DAY")},
 
 	// The time of day, of a timestamp.
-	"hour":   {on: kinds(schema.KindTime), out: schema.KindInt, apply: "EXTRACT(HOUR FROM %s)"},
-	"minute": {on: kinds(schema.KindTime), out: schema.KindInt, apply: "EXTRACT(MINUTE FROM %s)"},
+	"hour":   {on: kinds(schema.KindTime), out: schema.KindInt, apply: extract("HOUR")},
+	"minute": {on: kinds(schema.KindTime), out: schema.KindInt, apply: extract("MINUTE")},
 	// As Django: the whole seconds (EXTRACT alone gives 7.6 for 7.6 s).
-	"second": {on: kinds(schema.KindTime), out: schema.KindInt, apply: "EXTRACT(SECOND FROM DATE_TRUNC('second', %s))"},
+	"second": {on: kinds(schema.KindTime), out: schema.KindInt, apply: func(col string) string { return sqlgen.D.Extract("SECOND", sqlgen.D.Trunc("second", col)) }},
 }
 
 // lookupDef is one entry of lookupTable: a lookup, or a transform (shape
@@ -75,13 +76,18 @@ type lookupDef struct {
 	// nilIsNull: a nil value is an IS NULL test, as in Django.
 	nilIsNull bool
 
-	// A transform gives a value of kind out, rendered by apply (%s is the
-	// column). bounds, when set, compiles the lookup after it on the column
+	// A transform gives a value of kind out, rendered by apply from the
+	// column (the dialect writes the function: EXTRACT, a cast). bounds, when set, compiles the lookup after it on the column
 	// itself, so that an index on the column is used (ok false: it does
 	// not, and apply is used).
 	out    schema.ColumnKind
-	apply  string
+	apply  func(col string) string
 	bounds func(lookup, col string, f *schema.Field, v any) (e expr, ok bool)
+}
+
+// extract is the transform reading part of a date or timestamp.
+func extract(part string) func(string) string {
+	return func(col string) string { return sqlgen.D.Extract(part, col) }
 }
 
 // shape is the value a lookup takes.

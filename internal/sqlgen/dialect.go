@@ -28,6 +28,21 @@ type Dialect interface {
 	// Returning asks a write for the columns (quoted) of the rows it wrote.
 	Returning(cols []string) string
 
+	// AsText casts expr to text (the text lookups on an enum or uuid).
+	AsText(expr string) string
+	// AsDate casts expr, a timestamp, to its date in the session's zone.
+	AsDate(expr string) string
+	// Extract reads part (YEAR, MONTH, DAY, HOUR, MINUTE, SECOND) of expr.
+	Extract(part, expr string) string
+	// Trunc cuts expr, a timestamp, to unit ("second").
+	Trunc(unit, expr string) string
+	// RegexOp is the operator matching text against a regular expression,
+	// case-insensitively when foldCase.
+	RegexOp(foldCase bool) string
+	// AggFilter restricts aggregate agg (COUNT(x), SUM(x)) to the rows
+	// where cond holds.
+	AggFilter(agg, cond string) string
+
 	// DeclareCursor starts a statement declaring a forward-only cursor
 	// named name over the query that follows it.
 	DeclareCursor(name string) string

@@ -26,10 +26,11 @@
 //
 // D is the Dialect in use; Postgres is the only implementation. It holds
 // the fragments that are PostgreSQL's and not standard SQL (= ANY(array),
-// RETURNING, DECLARE/FETCH/CLOSE cursors, the COPY statement hooks
-// report), quoting and keyword rules, the placeholder style, and the
-// SQLSTATE codes of constraint violations. The interface lists only what
-// a caller uses.
+// unnest of an array, RETURNING, ::text and ::date casts, EXTRACT and
+// DATE_TRUNC, the ~ and ~* regex operators, FILTER on aggregates,
+// DECLARE/FETCH/CLOSE cursors, the COPY statement hooks report), quoting
+// and keyword rules, the placeholder style, and the SQLSTATE codes of
+// constraint violations. The interface lists only what a caller uses.
 //
 // Adding a second database touches: this package (a type implementing
 // Dialect, and D or Builder becoming the DB handle's choice rather than a
@@ -41,8 +42,10 @@
 // ConstraintError); and DDL (package migrate: column types in
 // internal/schema/coltype.go, statements in migrate/operation.go,
 // op_column.go, op_index.go, lock.go). The query compiler (queryset) calls
-// the dialect for the fragments it needs and would not change. Fragments
-// that are PostgreSQL's but still written in queryset (UPPER for the
-// i-lookups, ::text and ::date casts, EXTRACT, FILTER on aggregates) join
-// the interface when the lookup table moves them behind it.
+// the dialect for the fragments it needs and would not change. Still
+// written in queryset: the lookup table's "in" (= ANY(?): the table writes
+// a predicate after its left-hand side, where D.InArray takes the left-hand
+// side), the row-lock clauses (FOR UPDATE, SKIP LOCKED, queryset/forupdate.go),
+// and what is standard SQL (UPPER and LIKE for the i-lookups, ROW_NUMBER()
+// OVER for per-parent limits).
 package sqlgen

@@ -67,6 +67,29 @@ func (Postgres) ArrayRows(elemType, alias, col string) string {
 // Returning: RETURNING a, b.
 func (Postgres) Returning(cols []string) string { return "RETURNING " + strings.Join(cols, ", ") }
 
+// AsText: expr::text.
+func (Postgres) AsText(expr string) string { return expr + "::text" }
+
+// AsDate: (expr)::date.
+func (Postgres) AsDate(expr string) string { return "(" + expr + ")::date" }
+
+// Extract: EXTRACT(part FROM expr).
+func (Postgres) Extract(part, expr string) string { return "EXTRACT(" + part + " FROM " + expr + ")" }
+
+// Trunc: DATE_TRUNC('unit', expr).
+func (Postgres) Trunc(unit, expr string) string { return "DATE_TRUNC('" + unit + "', " + expr + ")" }
+
+// RegexOp: ~, or ~* to fold case.
+func (Postgres) RegexOp(foldCase bool) string {
+	if foldCase {
+		return "~*"
+	}
+	return "~"
+}
+
+// AggFilter: agg FILTER (WHERE cond).
+func (Postgres) AggFilter(agg, cond string) string { return agg + " FILTER (WHERE " + cond + ")" }
+
 // DeclareCursor: a NO SCROLL cursor (forward-only: the server need not keep
 // rows already fetched), valid until the transaction ends.
 func (Postgres) DeclareCursor(name string) string {
