@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/eagerorm/eager/internal/schema"
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -59,7 +60,7 @@ func fieldsByName(m *schema.Model, cols []pgconn.FieldDescription) ([]*schema.Fi
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("the Raw statement's result has no column %s: select every column %s declares (SELECT %s.* or a list with each), so that no field is left zero",
-			strings.Join(missing, ", "), m.Name, pgx.Identifier{m.Table}.Sanitize())
+			strings.Join(missing, ", "), m.Name, sqlgen.Quote(m.Table))
 	}
 	return fields, nil
 }
