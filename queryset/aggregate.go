@@ -119,11 +119,11 @@ func (s *scope) aggregate(a Agg) (aggSQL, error) {
 		if err != nil {
 			return aggSQL{}, err
 		}
-		switch e.konst {
-		case 0:
+		switch e.truth {
+		case variable:
 			out.sql = sqlgen.D.AggFilter(out.sql, e.sql)
 			out.args = e.args
-		case -1:
+		case alwaysFalse:
 			out.sql = sqlgen.D.AggFilter(out.sql, "FALSE")
 		}
 	}

@@ -25,21 +25,21 @@ type cctx struct {
 // aggregate's Filter). Keys are resolved against s's model. An empty node
 // (nil, Q{}, And(), Not(Q{}), ...) is TRUE: callers drop it beforehand with
 // normalize where "absent" and "TRUE" differ (Exclude).
-func (s *scope) compileNode(n Node, cx cctx) (expr, error) {
+func (s *scope) compileNode(n Node, cx cctx) (fragment, error) {
 	return s.compileCondition(resolver{model: s.model}, n, cx)
 }
 
 // compileCondition compiles a condition whose keys r resolves: every
 // condition (Filter, Exclude, an aggregate's Filter, Having) takes this one
 // walk. An empty node is TRUE.
-func (s *scope) compileCondition(r resolver, n Node, cx cctx) (expr, error) {
+func (s *scope) compileCondition(r resolver, n Node, cx cctx) (fragment, error) {
 	n = normalize(n)
 	if n == nil {
-		return trueExpr, nil
+		return fragTrue, nil
 	}
 	t, err := resolveTree(r, n)
 	if err != nil {
-		return expr{}, err
+		return fragment{}, err
 	}
 	e := env{root: s}
 	e = e.enter(t)
@@ -85,19 +85,19 @@ func (e env) enter(t *ctree) env {
 // is bound here, by an EXISTS as narrow as the rules allow: an Or's branches
 // are tested separately (EXISTS distributes over OR), and an And's operands
 // share one EXISTS only when they name the same relation.
-func (e env) compile(t *ctree, cx cctx) (expr, error) {
+func (e env) compile(t *ctree, cx cctx) (fragment, error) {
 	if t.op == opOr {
 		or := cx
 		or.inOr = true
-		parts := make([]expr, 0, len(t.kids))
+		parts := make([]fragment, 0, len(t.kids))
 		for _, k := range t.kids {
 			x, err := e.compile(k, or)
 			if err != nil {
-				return expr{}, err
+				return fragment{}, err
 			}
 			parts = append(parts, x)
 		}
-		return orExprs(parts), nil
+		return orFrags(parts), nil
 	}
 	var free []string
 	if !cx.joinMulti {
@@ -111,23 +111,23 @@ func (e env) compile(t *ctree, cx cctx) (expr, error) {
 	}
 	switch t.op {
 	case opAnd:
-		parts := make([]expr, 0, len(t.kids))
+		parts := make([]fragment, 0, len(t.kids))
 		for _, k := range t.kids {
 			x, err := e.compile(k, cx)
 			if err != nil {
-				return expr{}, err
+				return fragment{}, err
 			}
 			parts = append(parts, x)
 		}
-		return andExprs(parts), nil
+		return andFrags(parts), nil
 	case opNot:
 		neg := cx
 		neg.negated = true
 		x, err := e.enter(t.kids[0]).compile(t.kids[0], neg)
 		if err != nil {
-			return expr{}, err
+			return fragment{}, err
 		}
-		return notExpr(x), nil
+		return notFrag(x), nil
 	}
 	return e.leaf(t.lf, cx)
 }
@@ -137,7 +137,7 @@ func (e env) compile(t *ctree, cx cctx) (expr, error) {
 // binds the relations they share (their conditions hold for the same
 // related row); a relation only one operand names is bound inside that
 // operand, so each EXISTS stays as narrow as it can.
-func (e env) components(t *ctree, cx cctx) (expr, error) {
+func (e env) components(t *ctree, cx cctx) (fragment, error) {
 	n := len(t.kids)
 	vars := make([][]string, n)
 	uses := map[string]int{}
@@ -173,7 +173,7 @@ func (e env) components(t *ctree, cx cctx) (expr, error) {
 		size[find(i)]++
 	}
 	// Operands without relations to bind first, as written, then the EXISTS.
-	parts := make([]expr, n)
+	parts := make([]fragment, n)
 	for _, withVars := range []bool{false, true} {
 		for i := range n {
 			if (len(vars[i]) > 0) != withVars || find(i) != i {
@@ -182,7 +182,7 @@ func (e env) components(t *ctree, cx cctx) (expr, error) {
 			if size[i] == 1 {
 				x, err := e.compile(t.kids[i], cx)
 				if err != nil {
-					return expr{}, err
+					return fragment{}, err
 				}
 				parts[i] = x
 				continue
@@ -202,18 +202,18 @@ func (e env) components(t *ctree, cx cctx) (expr, error) {
 			}
 			x, err := e.bind(shared, &ctree{op: opAnd, kids: kids}, cx)
 			if err != nil {
-				return expr{}, err
+				return fragment{}, err
 			}
 			parts[i] = x
 		}
 	}
-	kept := make([]expr, 0, n)
+	kept := make([]fragment, 0, n)
 	for i, p := range parts {
 		if find(i) == i {
 			kept = append(kept, p)
 		}
 	}
-	return andExprs(kept), nil
+	return andFrags(kept), nil
 }
 
 // bind compiles body inside one EXISTS that binds the multi-valued
@@ -222,7 +222,7 @@ func (e env) components(t *ctree, cx cctx) (expr, error) {
 // When body cannot hold on the all-NULL row of a relation, the subquery
 // ranges over the related rows only (the usual EXISTS); otherwise it
 // LEFT JOINs them to a one-row table.
-func (e env) bind(vars []string, body *ctree, cx cctx) (expr, error) {
+func (e env) bind(vars []string, body *ctree, cx cctx) (fragment, error) {
 	inner := e
 	inner.binds = make(map[string]*binding, len(e.binds)+len(vars))
 	for k, b := range e.binds {
@@ -254,28 +254,28 @@ func (e env) bind(vars []string, body *ctree, cx cctx) (expr, error) {
 		from, corr := bs[0].from(srcs[0])
 		sql, args, err := sq.Select("1").From(from).Where(corr).ToSql()
 		if err != nil {
-			return expr{}, err
+			return fragment{}, err
 		}
-		return notExpr(expr{sql: "EXISTS (" + sql + ")", args: args}), nil
+		return notFrag(fragment{sql: "EXISTS (" + sql + ")", args: args}), nil
 	}
 	x, err := inner.compile(body, cctx{})
 	if err != nil {
-		return expr{}, err
+		return fragment{}, err
 	}
 	anyInner := false
 	for _, b := range bs {
 		anyInner = anyInner || b.inner
 	}
 	switch {
-	case x.konst == -1:
-		return falseExpr, nil
-	case x.konst == 1 && !anyInner:
-		return trueExpr, nil // every parent has a binding: a related row or the NULL row
+	case x.truth == alwaysFalse:
+		return fragFalse, nil
+	case x.truth == alwaysTrue && !anyInner:
+		return fragTrue, nil // every parent has a binding: a related row or the NULL row
 	}
 	// Relations ranged over without the NULL row come first: the first one
 	// is the FROM, correlated in WHERE; the others are joined to it.
 	var from string
-	var where []expr
+	var where []fragment
 	first := true
 	for _, inners := range []bool{true, false} {
 		for i, b := range bs {
@@ -286,7 +286,7 @@ func (e env) bind(vars []string, body *ctree, cx cctx) (expr, error) {
 			switch {
 			case first && b.inner:
 				from = rel
-				where = append(where, expr{sql: corr})
+				where = append(where, fragment{sql: corr})
 			default:
 				if first {
 					from = `(SELECT 1) AS ` + sqlgen.Ident(e.root.c.subAlias())
@@ -306,7 +306,7 @@ func (e env) bind(vars []string, body *ctree, cx cctx) (expr, error) {
 			}
 		}
 	}
-	if x.konst == 0 {
+	if x.truth == variable {
 		where = append(where, x)
 	}
 	b := sq.Select("1").From(from)
@@ -315,9 +315,9 @@ func (e env) bind(vars []string, body *ctree, cx cctx) (expr, error) {
 	}
 	sql, args, err := b.ToSql()
 	if err != nil {
-		return expr{}, err
+		return fragment{}, err
 	}
-	return expr{sql: "EXISTS (" + sql + ")", args: args}, nil
+	return fragment{sql: "EXISTS (" + sql + ")", args: args}, nil
 }
 
 // from renders the related rows of b's relation, walking its link from the
@@ -396,7 +396,7 @@ func (e env) free(t *ctree, out []string) []string {
 
 // leaf compiles a lookup in the scope of the deepest relation bound on its
 // path, or on its aggregate (Having).
-func (e env) leaf(lf *cleaf, cx cctx) (expr, error) {
+func (e env) leaf(lf *cleaf, cx cctx) (fragment, error) {
 	if lf.agg != nil {
 		o := operand{sql: lf.agg.sql, args: lf.agg.args, field: lf.field, nullable: true}
 		return compileLookup(e.root.root, lf.p, o, lf.value, cx)

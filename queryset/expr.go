@@ -2,33 +2,44 @@ package queryset
 
 import "strings"
 
-// expr is a compiled SQL fragment with ? placeholders (squirrel turns them
-// into $n for the whole statement) and its arguments. konst marks fragments
-// known to be always true or always false ("in" with an empty list), which
-// fold away, so a filter that can match nothing runs no query at all.
-type expr struct {
+// fragment is a compiled piece of SQL with ? placeholders (squirrel turns
+// them into $n for the whole statement) and its arguments. (Expr, exported,
+// is something else: the F() expression a user writes, which compiles to a
+// fragment.) truth marks fragments known to be always true or always false
+// ("in" with an empty list), which fold away, so a filter that can match
+// nothing runs no query at all.
+type fragment struct {
 	sql   string
 	args  []any
-	konst int8 // 0: a real condition; 1: always true; -1: always false
+	truth truth
 }
 
-var (
-	trueExpr  = expr{sql: "TRUE", konst: 1}
-	falseExpr = expr{sql: "FALSE", konst: -1}
+// truth is what is known of a fragment's value before it runs.
+type truth int8
+
+const (
+	variable    truth = 0 // a real condition
+	alwaysTrue  truth = 1
+	alwaysFalse truth = -1 // the negation of alwaysTrue: combine relies on it
 )
 
-func (e expr) ToSql() (string, []any, error) { return e.sql, e.args, nil }
+var (
+	fragTrue  = fragment{sql: "TRUE", truth: alwaysTrue}
+	fragFalse = fragment{sql: "FALSE", truth: alwaysFalse}
+)
 
-func andExprs(parts []expr) expr { return combine(parts, " AND ", -1) }
+func (e fragment) ToSql() (string, []any, error) { return e.sql, e.args, nil }
 
-func orExprs(parts []expr) expr { return combine(parts, " OR ", 1) }
+func andFrags(parts []fragment) fragment { return combine(parts, " AND ", alwaysFalse) }
+
+func orFrags(parts []fragment) fragment { return combine(parts, " OR ", alwaysTrue) }
 
 // combine joins parts with op; absorbing is the constant that decides the
 // whole (false for AND, true for OR); the other constant is dropped.
-func combine(parts []expr, op string, absorbing int8) expr {
-	var keep []expr
+func combine(parts []fragment, op string, absorbing truth) fragment {
+	var keep []fragment
 	for _, p := range parts {
-		switch p.konst {
+		switch p.truth {
 		case absorbing:
 			return p
 		case -absorbing:
@@ -38,10 +49,10 @@ func combine(parts []expr, op string, absorbing int8) expr {
 	}
 	switch len(keep) {
 	case 0:
-		if absorbing == -1 {
-			return trueExpr // an empty AND
+		if absorbing == alwaysFalse {
+			return fragTrue // an empty AND
 		}
-		return falseExpr // an empty OR
+		return fragFalse // an empty OR
 	case 1:
 		return keep[0]
 	}
@@ -56,17 +67,17 @@ func combine(parts []expr, op string, absorbing int8) expr {
 		args = append(args, p.args...)
 	}
 	sb.WriteByte(')')
-	return expr{sql: sb.String(), args: args}
+	return fragment{sql: sb.String(), args: args}
 }
 
-func notExpr(e expr) expr {
-	switch e.konst {
-	case 1:
-		return falseExpr
-	case -1:
-		return trueExpr
+func notFrag(e fragment) fragment {
+	switch e.truth {
+	case alwaysTrue:
+		return fragFalse
+	case alwaysFalse:
+		return fragTrue
 	}
-	return expr{sql: "NOT " + parens(e.sql), args: e.args}
+	return fragment{sql: "NOT " + parens(e.sql), args: e.args}
 }
 
 // parens wraps s unless it is already one parenthesised group.

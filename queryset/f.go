@@ -72,17 +72,17 @@ func (s *scope) operand(fx Expr, v any) (any, error) {
 
 // compareExpr compiles a comparison of col with an F() expression on the
 // right.
-func (s *scope) compareExpr(p path, col string, nullable bool, fx Expr, cx cctx, fs *scope) (expr, error) {
+func (s *scope) compareExpr(p path, col string, nullable bool, fx Expr, cx cctx, fs *scope) (fragment, error) {
 	op := lookupTable[p.lookup].op
 	if op == "" || p.transform != "" {
-		return expr{}, &orm.FieldError{Model: s.root.Name, Field: p.key,
+		return fragment{}, &orm.FieldError{Model: s.root.Name, Field: p.key,
 			Msg: fmt.Sprintf("F() expressions work with exact, gt, gte, lt and lte, not %q", p.lookup)}
 	}
 	rhs, nullCols, err := fs.compileF(fx, cx.negated || cx.inOr)
 	if err != nil {
-		return expr{}, err
+		return fragment{}, err
 	}
-	e := expr{sql: col + " " + op + " " + rhs.sql, args: rhs.args}
+	e := fragment{sql: col + " " + op + " " + rhs.sql, args: rhs.args}
 	if !cx.negated {
 		return e, nil
 	}
@@ -96,19 +96,19 @@ func (s *scope) compareExpr(p path, col string, nullable bool, fx Expr, cx cctx,
 	if len(guards) == 1 {
 		return e, nil
 	}
-	return expr{sql: "(" + strings.Join(guards, " AND ") + ")", args: e.args}, nil
+	return fragment{sql: "(" + strings.Join(guards, " AND ") + ")", args: e.args}, nil
 }
 
 // compileF renders an F() expression; it returns the nullable columns it
 // reads, for negation guards.
-func (s *scope) compileF(fx Expr, needLeft bool) (expr, []string, error) {
+func (s *scope) compileF(fx Expr, needLeft bool) (fragment, []string, error) {
 	if fx.op == "" {
 		p, err := resolvePath(s.model, fx.field, false)
 		if err != nil {
-			return expr{}, nil, err
+			return fragment{}, nil, err
 		}
 		if p.firstMulti() >= 0 || (p.field.Rel != nil && p.field.Rel.Multi()) {
-			return expr{}, nil, &orm.FieldError{Model: s.model.Name, Field: fx.field,
+			return fragment{}, nil, &orm.FieldError{Model: s.model.Name, Field: fx.field,
 				Msg: "F() cannot refer to a multi-valued relation"}
 		}
 		alias, f, nullable := s.column(p, needLeft)
@@ -117,25 +117,25 @@ func (s *scope) compileF(fx Expr, needLeft bool) (expr, []string, error) {
 		if nullable {
 			nulls = []string{c}
 		}
-		return expr{sql: c}, nulls, nil
+		return fragment{sql: c}, nulls, nil
 	}
 	l, ln, err := s.compileF(*fx.left, needLeft)
 	if err != nil {
-		return expr{}, nil, err
+		return fragment{}, nil, err
 	}
-	var r expr
+	var r fragment
 	var rn []string
 	if rx, ok := fx.right.(Expr); ok {
 		r, rn, err = s.compileF(rx, needLeft)
 		if err != nil {
-			return expr{}, nil, err
+			return fragment{}, nil, err
 		}
 	} else {
 		v, err := s.operand(fx, fx.right)
 		if err != nil {
-			return expr{}, nil, err
+			return fragment{}, nil, err
 		}
-		r = expr{sql: "?", args: []any{v}}
+		r = fragment{sql: "?", args: []any{v}}
 	}
-	return expr{sql: "(" + l.sql + " " + fx.op + " " + r.sql + ")", args: append(l.args, r.args...)}, append(ln, rn...), nil
+	return fragment{sql: "(" + l.sql + " " + fx.op + " " + r.sql + ")", args: append(l.args, r.args...)}, append(ln, rn...), nil
 }

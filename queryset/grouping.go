@@ -99,7 +99,7 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 	if g.limit < -1 {
 		return fail(fmt.Errorf("queryset: %s: negative group limit", qs.model.Name))
 	}
-	st, err := qs.plan(qs.sliced, false)
+	st, err := qs.plan(qs.sliceOrder())
 	if err != nil {
 		return fail(err)
 	}
@@ -109,7 +109,7 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 	if qs.sliced || qs.distinct {
 		inner := qs.applySlice(st.selectFrom(st.modelColumns()...), st).PlaceholderFormat(sq.Question)
 		c := newCompiler()
-		src = &stmt{c: c, s: c.scope(qs.model, "sub"), where: trueExpr}
+		src = &stmt{c: c, s: c.scope(qs.model, "sub"), where: fragTrue}
 		from = sqlgen.Builder.Select().FromSelect(inner, "sub")
 	}
 	var cols, names, groupCols []string
@@ -160,7 +160,7 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 		if err != nil {
 			return fail(err)
 		}
-		if h.konst != 1 {
+		if h.truth != alwaysTrue {
 			b = b.Having(h)
 		}
 	}
@@ -182,7 +182,7 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 	if err != nil {
 		return fail(err)
 	}
-	return sql, sqlArgs, names, types, st.where.konst == -1 && len(g.by) > 0, nil
+	return sql, sqlArgs, names, types, st.where.truth == alwaysFalse && len(g.by) > 0, nil
 }
 
 // aggLeaf resolves a Having key: an aggregate alias and a lookup of the

@@ -23,7 +23,7 @@ type operand struct {
 
 // leaf compiles one lookup on a to-one path of s. fs is the scope of the
 // filter's own model, which F() expressions refer to (in an EXISTS too).
-func (s *scope) leaf(p path, value any, cx cctx, fs *scope) (expr, error) {
+func (s *scope) leaf(p path, value any, cx cctx, fs *scope) (fragment, error) {
 	needLeft := cx.negated || cx.inOr || holdsOnNull(p.lookup, value)
 	alias, f, nullable := s.column(p, needLeft)
 	col := sqlgen.Col(alias, f.Column)
@@ -36,7 +36,7 @@ func (s *scope) leaf(p path, value any, cx cctx, fs *scope) (expr, error) {
 
 // compileLookup compiles p's lookup, after p's transform, on o with value,
 // as lookupTable describes it. m is the model errors name.
-func compileLookup(m *schema.Model, p path, o operand, value any, cx cctx) (expr, error) {
+func compileLookup(m *schema.Model, p path, o operand, value any, cx cctx) (fragment, error) {
 	d := lookupTable[p.lookup]
 	if isNull, ok, err := nullTest(m, p, d, value); ok || err != nil {
 		return o.isNull(isNull), err
@@ -48,7 +48,7 @@ func compileLookup(m *schema.Model, p path, o operand, value any, cx cctx) (expr
 		if t.bounds != nil && d.shape == shapeScalar {
 			v, err := scalarValue(m, p, value)
 			if err != nil {
-				return expr{}, err
+				return fragment{}, err
 			}
 			if e, ok := t.bounds(p.lookup, o.sql, o.field, v); ok {
 				return o.guard(e, cx), nil
@@ -57,10 +57,10 @@ func compileLookup(m *schema.Model, p path, o operand, value any, cx cctx) (expr
 	}
 	args, none, err := d.values(m, p, value)
 	if err != nil {
-		return expr{}, err
+		return fragment{}, err
 	}
 	if none {
-		return o.guard(falseExpr, cx), nil
+		return o.guard(fragFalse, cx), nil
 	}
 	if d.text {
 		lhs = asText(lhs, o.field)
@@ -71,7 +71,7 @@ func compileLookup(m *schema.Model, p path, o operand, value any, cx cctx) (expr
 	if len(o.args) > 0 {
 		args = append(append([]any(nil), o.args...), args...)
 	}
-	return o.guard(expr{sql: lhs + " " + d.sql, args: args}, cx), nil
+	return o.guard(fragment{sql: lhs + " " + d.sql, args: args}, cx), nil
 }
 
 // nullTest reads a NULL test: isnull's true or false, or a nil value where
@@ -88,16 +88,16 @@ func nullTest(m *schema.Model, p path, d lookupDef, value any) (isNull, ok bool,
 }
 
 // isNull is the NULL test on o (or its negation).
-func (o operand) isNull(isNull bool) expr {
+func (o operand) isNull(isNull bool) fragment {
 	switch {
 	case o.neverNull && isNull:
-		return falseExpr
+		return fragFalse
 	case o.neverNull:
-		return trueExpr
+		return fragTrue
 	case isNull:
-		return expr{sql: o.sql + " IS NULL", args: o.args}
+		return fragment{sql: o.sql + " IS NULL", args: o.args}
 	}
-	return expr{sql: o.sql + " IS NOT NULL", args: o.args}
+	return fragment{sql: o.sql + " IS NOT NULL", args: o.args}
 }
 
 // values converts a lookup's value as its shape says, to the statement's
@@ -136,15 +136,15 @@ func scalarValue(m *schema.Model, p path, value any) (any, error) {
 // guard makes a comparison on a nullable operand two-valued under negation:
 // NOT (col = v) alone would drop the rows where col is NULL, so it becomes
 // NOT (col = v AND col IS NOT NULL), which keeps them, as Django does.
-func (o operand) guard(e expr, cx cctx) expr {
-	if !cx.negated || !o.nullable || e.konst != 0 {
+func (o operand) guard(e fragment, cx cctx) fragment {
+	if !cx.negated || !o.nullable || e.truth != variable {
 		return e
 	}
 	args := e.args
 	if len(o.args) > 0 {
 		args = append(append([]any(nil), e.args...), o.args...)
 	}
-	return expr{sql: "(" + e.sql + " AND " + o.sql + " IS NOT NULL)", args: args}
+	return fragment{sql: "(" + e.sql + " AND " + o.sql + " IS NOT NULL)", args: args}
 }
 
 // asText casts non-text columns (enums, uuids) for the text lookups.
@@ -168,10 +168,10 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // an index on it is used: created_at__year=2024 is
 // created_at >= <2024-01-01> AND created_at < <2025-01-01>, the bounds in the
 // session's time zone (as ::date and EXTRACT are).
-func yearBounds(lookup, col string, f *schema.Field, v any) (expr, bool) {
+func yearBounds(lookup, col string, f *schema.Field, v any) (fragment, bool) {
 	year, isInt := v.(int64)
 	if !isInt {
-		return expr{}, false
+		return fragment{}, false
 	}
 	start := "make_timestamptz(?, 1, 1, 0, 0, 0)"
 	sqlType := strings.ToLower(f.SQLType)
@@ -181,11 +181,11 @@ func yearBounds(lookup, col string, f *schema.Field, v any) (expr, bool) {
 	case strings.HasPrefix(sqlType, "timestamp") && !strings.Contains(sqlType, "tz") && !strings.Contains(sqlType, "with time zone"):
 		start = "make_timestamp(?, 1, 1, 0, 0, 0)"
 	}
-	ge := func(y int64) expr { return expr{sql: col + " >= " + start, args: []any{y}} }
-	lt := func(y int64) expr { return expr{sql: col + " < " + start, args: []any{y}} }
+	ge := func(y int64) fragment { return fragment{sql: col + " >= " + start, args: []any{y}} }
+	lt := func(y int64) fragment { return fragment{sql: col + " < " + start, args: []any{y}} }
 	switch lookup {
 	case "exact":
-		return andExprs([]expr{ge(year), lt(year + 1)}), true
+		return andFrags([]fragment{ge(year), lt(year + 1)}), true
 	case "gt":
 		return ge(year + 1), true
 	case "gte":
@@ -195,5 +195,5 @@ func yearBounds(lookup, col string, f *schema.Field, v any) (expr, bool) {
 	case "lte":
 		return lt(year + 1), true
 	}
-	return expr{}, false
+	return fragment{}, false
 }

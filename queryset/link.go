@@ -36,7 +36,7 @@ func (q query) linkedSQL(rel *schema.Relation, keys any, lc load.LinkContext) (s
 			return lp.sql, []any{arg}, linkedScan(lp.sel, rel, keys, lc), nil
 		}
 	}
-	st, err := q.plan(true, true)
+	st, err := q.plan(planRows)
 	if err != nil {
 		return "", nil, nil, err
 	}
@@ -55,7 +55,7 @@ func (q query) linkedSQL(rel *schema.Relation, keys any, lc load.LinkContext) (s
 	if single {
 		cond = link + " = ?"
 	}
-	st.where = andExprs([]expr{{sql: cond, args: []any{arg}}, st.where})
+	st.where = andFrags([]fragment{{sql: cond, args: []any{arg}}, st.where})
 	// Rows reached in one hop carry the link key themselves (their primary
 	// key, or their key column pointing back); through a join table it is
 	// selected first.

@@ -82,7 +82,7 @@ type lookupDef struct {
 	// not, and apply is used).
 	out    schema.ColumnKind
 	apply  func(col string) string
-	bounds func(lookup, col string, f *schema.Field, v any) (e expr, ok bool)
+	bounds func(lookup, col string, f *schema.Field, v any) (e fragment, ok bool)
 }
 
 // extract is the transform reading part of a date or timestamp.

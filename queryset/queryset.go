@@ -229,7 +229,7 @@ func (qs QuerySet[T]) PrefetchRelated(lookups ...any) QuerySet[T] {
 			if lk.query.lock != nil {
 				return QuerySet[T]{q.fail(fmt.Errorf("queryset: PrefetchRelated on %s: Prefetch(%q): ForUpdate locks the rows of the query it is called on, not prefetched ones (lock them with a ForUpdate query of their own)", q.name(), lk.path))}
 			}
-			if _, err := lk.query.plan(true, true); err != nil {
+			if _, err := lk.query.plan(planRows); err != nil {
 				return QuerySet[T]{q.fail(fmt.Errorf("queryset: PrefetchRelated on %s: Prefetch(%q): %w", q.name(), lk.path, err))}
 			}
 			if q.hasPrefetch(lk) {

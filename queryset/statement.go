@@ -19,7 +19,7 @@ import (
 type stmt struct {
 	c     *compiler
 	s     *scope
-	where expr
+	where fragment
 	order []string
 	// nodes are the objects each row carries (nodes[0] is the row itself,
 	// then one per SelectRelated relation), aliases their tables' aliases.
@@ -27,10 +27,30 @@ type stmt struct {
 	aliases []string
 }
 
-// plan compiles the filters, and optionally the ordering and SelectRelated.
-// An error is the first chain error or the first key or value that does
-// not fit the model.
-func (q query) plan(withOrder, withRelated bool) (*stmt, error) {
+// planParts says what a plan compiles besides the filters.
+type planParts uint8
+
+const (
+	planFilters planParts = 0 // the filters alone: Update, Delete
+	planOrder   planParts = 1 // and OrderBy
+	planRelated planParts = 2 // and SelectRelated's joins and objects
+	// planRows is everything a statement reading whole rows needs.
+	planRows = planOrder | planRelated
+)
+
+// sliceOrder is the ordering a statement over q's rows needs: none, unless
+// Limit or Offset make the order decide which rows those are (Count,
+// aggregates).
+func (q query) sliceOrder() planParts {
+	if q.sliced {
+		return planOrder
+	}
+	return planFilters
+}
+
+// plan compiles the filters, and the parts asked for. An error is the first
+// chain error or the first key or value that does not fit the model.
+func (q query) plan(want planParts) (*stmt, error) {
 	if err := q.failure(); err != nil {
 		return nil, err
 	}
@@ -38,7 +58,7 @@ func (q query) plan(withOrder, withRelated bool) (*stmt, error) {
 	st := &stmt{c: c, s: c.scope(q.model, q.model.Table)}
 	st.nodes = []*scan.Node{{Model: q.model, Parent: -1}}
 	st.aliases = []string{st.s.alias}
-	parts := make([]expr, 0, len(q.filters))
+	parts := make([]fragment, 0, len(q.filters))
 	for _, f := range q.filters {
 		if normalize(f.node) == nil {
 			continue // an empty Q is ignored, by Exclude too
@@ -48,22 +68,22 @@ func (q query) plan(withOrder, withRelated bool) (*stmt, error) {
 			return nil, wrapChain(q.model, err)
 		}
 		if f.exclude {
-			e = notExpr(e)
+			e = notFrag(e)
 		}
 		parts = append(parts, e)
 	}
-	st.where = andExprs(parts)
-	if withRelated && q.lock != nil {
+	st.where = andFrags(parts)
+	if want&planRelated != 0 && q.lock != nil {
 		if err := st.lockJoins(q.lock); err != nil {
 			return nil, wrapChain(q.model, err)
 		}
 	}
-	if withRelated {
+	if want&planRelated != 0 {
 		if err := st.selectRelated(q.related); err != nil {
 			return nil, wrapChain(q.model, err)
 		}
 	}
-	if withOrder {
+	if want&planOrder != 0 {
 		order, err := st.s.orderBy(q.order)
 		if err != nil {
 			return nil, wrapChain(q.model, err)
@@ -184,10 +204,10 @@ func (st *stmt) joinsAndWhere(b sq.SelectBuilder) sq.SelectBuilder {
 	for _, jc := range st.s.joinClauses() {
 		b = b.JoinClause(jc)
 	}
-	switch st.where.konst {
-	case 0:
+	switch st.where.truth {
+	case variable:
 		b = b.Where(st.where)
-	case -1:
+	case alwaysFalse:
 		b = b.Where("FALSE") // shown by SQL(); terminal methods do not run it
 	}
 	return b
@@ -230,12 +250,12 @@ func (q query) selection() (*selection, error) {
 			}
 			return
 		}
-		st, err := q.plan(true, true)
+		st, err := q.plan(planRows)
 		if err != nil {
 			c.err = err
 			return
 		}
-		sel := &selection{plan: scan.Plan{Nodes: st.nodes}, empty: st.where.konst == -1 || q.limit == 0}
+		sel := &selection{plan: scan.Plan{Nodes: st.nodes}, empty: st.where.truth == alwaysFalse || q.limit == 0}
 		b := q.applySlice(st.selectFrom(st.columns(0)...), st)
 		if q.lock != nil {
 			clause, err := st.lockClause(q)

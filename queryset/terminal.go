@@ -304,11 +304,11 @@ func (qs QuerySet[T]) Count(ctx context.Context) (int64, error) {
 }
 
 func (q query) countSQL() (string, []any, bool, error) {
-	st, err := q.plan(q.sliced, false)
+	st, err := q.plan(q.sliceOrder())
 	if err != nil {
 		return "", nil, false, err
 	}
-	empty := st.where.konst == -1 || q.limit == 0
+	empty := st.where.truth == alwaysFalse || q.limit == 0
 	if q.distinct || q.sliced {
 		inner := q.applySlice(st.selectFrom(st.modelColumns()...), st)
 		sql, args, err := sqlgen.Builder.Select("COUNT(*)").FromSelect(inner, "sub").ToSql()
@@ -320,11 +320,11 @@ func (q query) countSQL() (string, []any, bool, error) {
 
 // Exists reports whether the QuerySet has any row (SELECT 1 ... LIMIT 1).
 func (qs QuerySet[T]) Exists(ctx context.Context) (bool, error) {
-	st, err := qs.plan(qs.sliced, false)
+	st, err := qs.plan(qs.sliceOrder())
 	if err != nil {
 		return false, err
 	}
-	if st.where.konst == -1 || qs.limit == 0 {
+	if st.where.truth == alwaysFalse || qs.limit == 0 {
 		return false, nil
 	}
 	b := st.selectFrom("1").Limit(1)

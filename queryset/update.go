@@ -36,7 +36,7 @@ func (qs query) updateSQL(set map[string]any) (string, []any, bool, error) {
 	if len(set) == 0 {
 		return "", nil, false, fmt.Errorf("queryset: Update %s: nothing to set", qs.model.Name)
 	}
-	st, err := qs.plan(false, false)
+	st, err := qs.plan(planFilters)
 	if err != nil {
 		return "", nil, false, err
 	}
@@ -69,7 +69,7 @@ func (qs query) updateSQL(set map[string]any) (string, []any, bool, error) {
 		b = b.Where(where)
 	}
 	sql, args, err := b.ToSql()
-	return sql, args, st.where.konst == -1, err
+	return sql, args, st.where.truth == alwaysFalse, err
 }
 
 // setValue resolves one column of an Update and its new value.
@@ -102,7 +102,7 @@ func (s *scope) setValue(key string, v any) (string, any, error) {
 // Django does, since UPDATE and DELETE cannot join.
 func (st *stmt) rowCondition() (sq.Sqlizer, error) {
 	switch {
-	case st.where.konst == 1:
+	case st.where.truth == alwaysTrue:
 		return nil, nil
 	case len(st.s.joins) == 0:
 		return st.where, nil
@@ -145,7 +145,7 @@ func (qs query) deleteSQL() (string, []any, bool, error) {
 	if qs.sliced {
 		return "", nil, false, fmt.Errorf("queryset: Delete: cannot delete %s after Limit or Offset", qs.model.Name)
 	}
-	st, err := qs.plan(false, false)
+	st, err := qs.plan(planFilters)
 	if err != nil {
 		return "", nil, false, err
 	}
@@ -158,5 +158,5 @@ func (qs query) deleteSQL() (string, []any, bool, error) {
 		b = b.Where(where)
 	}
 	sql, args, err := b.ToSql()
-	return sql, args, st.where.konst == -1, err
+	return sql, args, st.where.truth == alwaysFalse, err
 }

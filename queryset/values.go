@@ -28,7 +28,7 @@ func Values[T any](ctx context.Context, qs QuerySet[T], fields ...string) ([]map
 			fields = append(fields, f.Name)
 		}
 	}
-	st, err := qs.plan(true, false)
+	st, err := qs.plan(planOrder)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func Values[T any](ctx context.Context, qs QuerySet[T], fields ...string) ([]map
 		}
 		cols[i], types[i] = col, typ
 	}
-	if st.where.konst == -1 || qs.limit == 0 {
+	if st.where.truth == alwaysFalse || qs.limit == 0 {
 		return []map[string]any{}, nil
 	}
 	sql, args, err := qs.applySlice(st.selectFrom(cols...), st).ToSql()
@@ -60,7 +60,7 @@ func ValuesList[V any, T any](ctx context.Context, qs QuerySet[T], field string)
 	if err := checkDepth(qs.model, field, qs.maxDepth()); err != nil {
 		return nil, err
 	}
-	st, err := qs.plan(true, false)
+	st, err := qs.plan(planOrder)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func ValuesList[V any, T any](ctx context.Context, qs QuerySet[T], field string)
 	if err != nil {
 		return nil, wrapChain(qs.model, err)
 	}
-	if st.where.konst == -1 || qs.limit == 0 {
+	if st.where.truth == alwaysFalse || qs.limit == 0 {
 		return []V{}, nil
 	}
 	sql, args, err := qs.applySlice(st.selectFrom(col), st).ToSql()
