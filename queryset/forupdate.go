@@ -14,11 +14,12 @@ import (
 // tables it locks (Of).
 type LockOption func(*lockSpec) error
 
-// lockSpec is the locking clause of a QuerySet: FOR <strength> [OF ...] [<wait>].
+// lockSpec is the locking clause of a QuerySet (the dialect writes it).
 type lockSpec struct {
-	strength string   // "UPDATE", "NO KEY UPDATE", "SHARE", "KEY SHARE"
-	wait     string   // "", "NOWAIT", "SKIP LOCKED"
+	strength sqlgen.LockStrength
+	wait     sqlgen.LockWait
 	of       []string // relation paths, "self" for the model's own rows; nil: the default
+	set      bool     // a strength was given
 }
 
 // lockSelf names the QuerySet's own rows in Of, as in Django.
@@ -26,16 +27,16 @@ const lockSelf = "self"
 
 // NoWait makes a row another transaction holds a lock-not-available error
 // (SQLSTATE 55P03) at once, instead of waiting for it.
-func NoWait() LockOption { return lockWait("NOWAIT") }
+func NoWait() LockOption { return lockWait(sqlgen.LockNoWait) }
 
 // SkipLocked leaves out the rows another transaction holds: the job-queue
 // lock, where each worker takes rows no other worker has.
-func SkipLocked() LockOption { return lockWait("SKIP LOCKED") }
+func SkipLocked() LockOption { return lockWait(sqlgen.LockSkipLocked) }
 
-func lockWait(w string) LockOption {
+func lockWait(w sqlgen.LockWait) LockOption {
 	return func(l *lockSpec) error {
-		if l.wait != "" && l.wait != w {
-			return fmt.Errorf("%s and %s together: a lock either fails at once or skips the locked rows", optionName(l.wait), optionName(w))
+		if l.wait != sqlgen.LockBlock && l.wait != w {
+			return fmt.Errorf("options %s and %s together: a lock either fails at once or skips the locked rows", waitName[l.wait], waitName[w])
 		}
 		l.wait = w
 		return nil
@@ -46,22 +47,22 @@ func lockWait(w string) LockOption {
 // lets other transactions insert rows whose foreign key points at the locked
 // rows (FOR KEY SHARE). Django's select_for_update(no_key=True). Use it when
 // the transaction updates the rows without changing their key.
-func NoKeyUpdate() LockOption { return lockStrength("NO KEY UPDATE") }
+func NoKeyUpdate() LockOption { return lockStrength(sqlgen.LockNoKeyUpdate) }
 
 // Share takes FOR SHARE: other transactions may read and share-lock the rows
 // but not change them until this one ends.
-func Share() LockOption { return lockStrength("SHARE") }
+func Share() LockOption { return lockStrength(sqlgen.LockShare) }
 
 // KeyShare takes FOR KEY SHARE, the weakest lock: it blocks only deleting
 // the rows or changing their key.
-func KeyShare() LockOption { return lockStrength("KEY SHARE") }
+func KeyShare() LockOption { return lockStrength(sqlgen.LockKeyShare) }
 
-func lockStrength(s string) LockOption {
+func lockStrength(s sqlgen.LockStrength) LockOption {
 	return func(l *lockSpec) error {
-		if l.strength != "" && l.strength != s {
-			return fmt.Errorf("%s and %s together: give one lock strength", optionName(l.strength), optionName(s))
+		if l.set && l.strength != s {
+			return fmt.Errorf("options %s and %s together: give one lock strength", strengthName[l.strength], strengthName[s])
 		}
-		l.strength = s
+		l.strength, l.set = s, true
 		return nil
 	}
 }
@@ -77,28 +78,19 @@ func lockStrength(s string) LockOption {
 func Of(paths ...string) LockOption {
 	return func(l *lockSpec) error {
 		if len(paths) == 0 {
-			return fmt.Errorf("Of(): name the relations to lock (\"self\" for the rows themselves)")
+			return fmt.Errorf("an empty Of(): name the relations to lock (\"self\" for the rows themselves)")
 		}
 		l.of = append(l.of, paths...)
 		return nil
 	}
 }
 
-func optionName(s string) string {
-	switch s {
-	case "NOWAIT":
-		return "NoWait"
-	case "SKIP LOCKED":
-		return "SkipLocked"
-	case "NO KEY UPDATE":
-		return "NoKeyUpdate"
-	case "SHARE":
-		return "Share"
-	case "KEY SHARE":
-		return "KeyShare"
-	}
-	return s
-}
+// The options' names, for errors.
+var (
+	waitName     = map[sqlgen.LockWait]string{sqlgen.LockNoWait: "NoWait", sqlgen.LockSkipLocked: "SkipLocked"}
+	strengthName = map[sqlgen.LockStrength]string{sqlgen.LockUpdate: "ForUpdate", sqlgen.LockNoKeyUpdate: "NoKeyUpdate",
+		sqlgen.LockShare: "Share", sqlgen.LockKeyShare: "KeyShare"}
+)
 
 // ForUpdate locks the rows All, Iter, Get, First and Last return until the
 // end of the transaction (SELECT ... FOR UPDATE), Django's
@@ -124,9 +116,6 @@ func (qs QuerySet[T]) ForUpdate(opts ...LockOption) QuerySet[T] {
 		if err := o(l); err != nil {
 			return QuerySet[T]{q.fail(fmt.Errorf("queryset: ForUpdate on %s: %w", q.name(), err))}
 		}
-	}
-	if l.strength == "" {
-		l.strength = "UPDATE"
 	}
 	if q.model != nil {
 		for _, p := range l.of {
@@ -232,14 +221,7 @@ func (st *stmt) lockClause(q query) (string, error) {
 	case len(st.s.joins) > 0:
 		of = []string{sqlgen.Ident(st.s.alias)}
 	}
-	clause := "FOR " + l.strength
-	if len(of) > 0 {
-		clause += " OF " + strings.Join(of, ", ")
-	}
-	if l.wait != "" {
-		clause += " " + l.wait
-	}
-	return clause, nil
+	return sqlgen.D.Lock(l.strength, of, l.wait), nil
 }
 
 // needsTx is the error of a locking query run outside a transaction: its

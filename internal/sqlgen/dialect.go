@@ -57,7 +57,34 @@ type Dialect interface {
 	// Violation classifies a server error code (SQLSTATE): which constraint
 	// kind it breaks, or NoViolation.
 	Violation(code string) Violation
+
+	// Lock is the locking clause ending a SELECT: rows of the tables of
+	// (quoted aliases; none: every table the SELECT reads) locked with
+	// strength until the transaction ends, waiting for a row another
+	// transaction holds as wait says.
+	Lock(strength LockStrength, of []string, wait LockWait) string
 }
+
+// LockStrength is how strongly a SELECT locks the rows it reads.
+type LockStrength int
+
+// The lock strengths, strongest first.
+const (
+	LockUpdate      LockStrength = iota // no other transaction may lock, update or delete the rows
+	LockNoKeyUpdate                     // as LockUpdate, but rows referencing these may still be inserted
+	LockShare                           // others may read and share-lock, not change
+	LockKeyShare                        // only deletes and key changes are blocked
+)
+
+// LockWait is what a locking SELECT does about a row another transaction holds.
+type LockWait int
+
+// The ways a locking SELECT waits.
+const (
+	LockBlock      LockWait = iota // wait for the other transaction to end
+	LockNoWait                     // fail at once
+	LockSkipLocked                 // leave the row out
+)
 
 // Violation is the kind of constraint a statement broke.
 type Violation int

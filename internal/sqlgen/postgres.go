@@ -104,6 +104,21 @@ func (Postgres) FetchCursor(name string, n int) string {
 // CloseCursor: CLOSE name.
 func (Postgres) CloseCursor(name string) string { return "CLOSE " + name }
 
+// Lock: FOR UPDATE | NO KEY UPDATE | SHARE | KEY SHARE [OF t, ...] [NOWAIT | SKIP LOCKED].
+func (Postgres) Lock(strength LockStrength, of []string, wait LockWait) string {
+	s := "FOR " + [...]string{"UPDATE", "NO KEY UPDATE", "SHARE", "KEY SHARE"}[strength]
+	if len(of) > 0 {
+		s += " OF " + strings.Join(of, ", ")
+	}
+	switch wait {
+	case LockNoWait:
+		s += " NOWAIT"
+	case LockSkipLocked:
+		s += " SKIP LOCKED"
+	}
+	return s
+}
+
 // CopyFrom: COPY table (cols) FROM STDIN in the binary format pgx sends.
 func (p Postgres) CopyFrom(table []string, cols []string) string {
 	var sb strings.Builder
