@@ -13,4 +13,11 @@
 //
 // Every accessor tells three states apart: not loaded, loaded and empty (or
 // NULL), and loaded.
+//
+// The to-many fields also write their links, one statement per call,
+// through the DB the row was read with (or inserted by orm.Insert), in its
+// transaction if it has one:
+//
+//	err = post.Tags.Add(ctx, t1, t2)                 // ManyToMany: Add, Remove, Clear, Set
+//	p, err := author.Posts.Create(ctx, &Post{...})  // Many: Add, Create, Remove, Clear
 package relations
