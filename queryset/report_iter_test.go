@@ -24,6 +24,7 @@ func TestReportIgnoresIterChunks(t *testing.T) {
 
 	ctx, log := orm.Capture(base)
 	n := 0
+	loopSite := lineAfter()
 	for b, err := range queryset.New[testdomain.Book](db).PrefetchRelated("reviews", "tags").IterChunk(1).Iter(ctx) {
 		require.NoError(t, err)
 		_, err := b.Reviews.All(ctx) // prefetched: no statement
@@ -42,6 +43,11 @@ func TestReportIgnoresIterChunks(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 5, fetches, "the FETCHes are still shown among the shapes")
+	for _, s := range r.Shapes {
+		for _, site := range s.Sites {
+			assert.Equal(t, loopSite, site.Site, "every statement is the loop's, not eager's own code: %s", s.SQL)
+		}
+	}
 
 	ctx, log = orm.Capture(base)
 	var site string
