@@ -15,13 +15,18 @@
 //     statement, keys as one array), and the hand-out of the rows read to
 //     their parents.
 //   - keys.go: reading keys from rows, the key array, key indexes.
+//   - written.go: Written, set by package queryset, binds a row orm.Insert
+//     wrote as a read row is bound.
+//   - chunk.go: PerChunk marks the statements Iter sends once per chunk,
+//     which the capture report (package orm) never counts as an N+1.
 //   - query.go, db.go: what the engine needs from its callers, declared
 //     here because it may not import them: a Query (a queryset restricted
 //     to linked keys, implemented in package queryset), a DB (implemented
 //     over *orm.DB in package queryset), the load modes.
 //
 // Callers: package queryset binds every result it reads and runs its
-// prefetches (terminal.go, scan.go); package relations calls
-// BindingOf(...).Access for an unloaded Get or All. This package imports
+// prefetches (terminal.go, through internal/scan); package relations calls
+// BindingOf(...).Access for an unloaded Get or All, and Binding.DB for its
+// writes; package orm reads PerChunk and calls Written. This package imports
 // only internal packages and pgx, never orm, relations or queryset.
 package load
