@@ -71,7 +71,11 @@ func compileLookup(m *schema.Model, p path, o operand, value any, cx cctx) (frag
 	if len(o.args) > 0 {
 		args = append(append([]any(nil), o.args...), args...)
 	}
-	return o.guard(fragment{sql: lhs + " " + d.sql, args: args}, cx), nil
+	sql := lhs + " " + d.sql
+	if d.render != nil {
+		sql = d.render(lhs)
+	}
+	return o.guard(fragment{sql: sql, args: args}, cx), nil
 }
 
 // nullTest reads a NULL test: isnull's true or false, or a nil value where

@@ -22,7 +22,7 @@ var lookupTable = map[string]lookupDef{
 	"gte":    {on: orderedKinds, onRelated: relatedOrderedKinds, shape: shapeScalar, sql: ">= ?", op: ">="},
 	"lt":     {on: orderedKinds, onRelated: relatedOrderedKinds, shape: shapeScalar, sql: "< ?", op: "<"},
 	"lte":    {on: orderedKinds, onRelated: relatedOrderedKinds, shape: shapeScalar, sql: "<= ?", op: "<="},
-	"in":     {on: allKinds, onRelated: allKinds, shape: shapeList, sql: "= ANY(?)"},
+	"in":     {on: allKinds, onRelated: allKinds, shape: shapeList, render: sqlgen.D.InArray},
 	"range":  {on: orderedKinds, shape: shapePair, sql: "BETWEEN ? AND ?"},
 	"isnull": {on: allKinds, onRelated: allKinds, shape: shapeBool},
 	// The i-lookups compare UPPER of both sides, as Django does: ILIKE folds
@@ -63,10 +63,12 @@ type lookupDef struct {
 	onRelated kindSet
 	shape     shape
 
-	// A lookup renders as "<lhs> <sql>", the value(s) in place of ?. lhs
-	// is the column (transformed), cast to text when text is set and
-	// wrapped in UPPER() when upper is.
+	// A lookup renders as "<lhs> <sql>", the value(s) in place of ?, or
+	// as render(lhs) when the dialect writes it (in: = ANY). lhs is the
+	// column (transformed), cast to text when text is set and wrapped in
+	// UPPER() when upper is.
 	sql         string
+	render      func(lhs string) string
 	text, upper bool
 	// like makes a pattern value a LIKE pattern: v is the value, escaped
 	// ("%v%": contains, "v%": starts with, "%v": ends with).

@@ -43,9 +43,9 @@
 // internal/schema/coltype.go, statements in migrate/operation.go,
 // op_column.go, op_index.go, lock.go). The query compiler (queryset) calls
 // the dialect for the fragments it needs and would not change. Still
-// written in queryset: the lookup table's "in" (= ANY(?): the table writes
-// a predicate after its left-hand side, where D.InArray takes the left-hand
-// side), the row-lock clauses (FOR UPDATE, SKIP LOCKED, queryset/forupdate.go),
-// and what is standard SQL (UPPER and LIKE for the i-lookups, ROW_NUMBER()
-// OVER for per-parent limits).
+// written outside the dialect: the ?::type casts and ON CONFLICT DO
+// NOTHING of ManyToMany writes (relations/write_m2m.go), the migration
+// runner's catalog queries (package migrate), and what is standard SQL
+// (UPPER and LIKE for the i-lookups, ROW_NUMBER() OVER for per-parent
+// limits).
 package sqlgen
