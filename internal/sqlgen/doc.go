@@ -27,7 +27,8 @@
 // D is the Dialect in use; Postgres is the only implementation. It holds
 // the fragments that are PostgreSQL's and not standard SQL (= ANY(array),
 // unnest of an array, RETURNING, ::text and ::date casts, EXTRACT and
-// DATE_TRUNC, the ~ and ~* regex operators, FILTER on aggregates,
+// DATE_TRUNC, the ~ and ~* regex operators, FILTER on aggregates, the
+// row-locking clause (Lock),
 // DECLARE/FETCH/CLOSE cursors, the COPY statement hooks report), quoting
 // and keyword rules, the placeholder style, and the SQLSTATE codes of
 // constraint violations. The interface lists only what a caller uses.
