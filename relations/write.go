@@ -157,11 +157,15 @@ func (w *writer) fail(err error) error {
 	return fmt.Errorf("relations: %s.%s: %w", w.name, w.op, err)
 }
 
-// unload forgets the loaded list of a to-many relation after a write
-// changed what it holds, as Django clears its prefetch cache: the next All
-// reads the rows again (under the row's load mode).
+// unload marks the loaded list of a to-many relation not loaded after a
+// write changed what it holds, as Django clears its prefetch cache: the
+// next All reads the rows again (under the row's load mode). Only the
+// atomic flag is written, so writes and reads of one row from several
+// goroutines do not race; the stale list is replaced by the next load.
 func unload(r *relfield.ToMany) {
-	r.Items, r.State.InGo = nil, false
+	if r.State.InGo {
+		r.State.InGo = false // a setter's list: Insert and Update no longer guard it
+	}
 	r.State.MarkUnloaded()
 }
 

@@ -131,9 +131,11 @@ func (r *Many[T]) Clear(ctx context.Context) error {
 		Where(sqlgen.Ident(fk.Column)+" = ?", w.key)); err != nil {
 		return err
 	}
-	for _, c := range r.items {
-		if c != nil {
-			w.pointAt(unsafe.Pointer(c), nil)
+	if r.state.Loaded() { // a list unloaded by an earlier write may be stale
+		for _, c := range r.items {
+			if c != nil {
+				w.pointAt(unsafe.Pointer(c), nil)
+			}
 		}
 	}
 	w.done(nil)
