@@ -84,96 +84,27 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 	fail := func(err error) (string, []any, []string, []reflect.Type, bool, error) {
 		return "", nil, nil, nil, false, err
 	}
-	if err := qs.failure(); err != nil {
+	if err := g.check(); err != nil {
 		return fail(err)
-	}
-	if err := checkFields(qs.model, g.by, qs.maxDepth()); err != nil {
-		return fail(err)
-	}
-	if err := checkAggs(qs.model, g.aggs, qs.maxDepth()); err != nil {
-		return fail(err)
-	}
-	if len(g.aggs) == 0 && len(g.by) == 0 {
-		return fail(fmt.Errorf("queryset: %s: nothing to group or aggregate", qs.model.Name))
-	}
-	if g.limit < -1 {
-		return fail(fmt.Errorf("queryset: %s: negative group limit", qs.model.Name))
 	}
 	st, err := qs.plan(qs.sliceOrder())
 	if err != nil {
 		return fail(err)
 	}
-	// Over a sliced or distinct QuerySet, aggregate its own rows: they become
-	// a subquery "sub", and a fresh scope joins from there.
-	src, from := st, sqlgen.Builder.Select().From(sqlgen.Table(st.s.model.Table, st.s.alias))
-	if qs.sliced || qs.distinct {
-		inner := qs.applySlice(st.selectFrom(st.modelColumns()...), st).PlaceholderFormat(sq.Question)
-		c := newCompiler()
-		src = &stmt{c: c, s: c.scope(qs.model, "sub"), where: fragTrue}
-		from = sqlgen.Builder.Select().FromSelect(inner, "sub")
+	src, from := g.source(st)
+	sel, err := g.selectList(src.s)
+	if err != nil {
+		return fail(err)
 	}
-	var cols, names, groupCols []string
-	var types []reflect.Type
-	var args []any
-	for _, name := range g.by {
-		col, typ, err := src.s.projection(name)
-		if err != nil {
-			return fail(wrapChain(qs.model, err))
-		}
-		cols = append(cols, col+" AS "+sqlgen.Ident(name))
-		groupCols = append(groupCols, col)
-		names, types = append(names, name), append(types, typ)
+	b := src.joinsAndWhere(sel.columns(from))
+	if len(sel.groupCols) > 0 {
+		b = b.GroupBy(sel.groupCols...)
 	}
-	aggByAlias := map[string]aggSQL{}
-	for _, a := range g.aggs {
-		as, err := src.s.aggregate(a)
-		if err != nil {
-			return fail(wrapChain(qs.model, err))
-		}
-		alias := a.Alias()
-		if _, dup := aggByAlias[alias]; dup || slices.Contains(g.by, alias) {
-			return fail(fmt.Errorf("queryset: %s: the name %q is used twice in the result", qs.model.Name, alias))
-		}
-		aggByAlias[alias] = as
-		cols = append(cols, as.sql+" AS "+sqlgen.Ident(alias))
-		args = append(args, as.args...)
-		names, types = append(names, alias), append(types, as.typ)
+	if b, err = g.havingClause(b, src.s, sel.aggs); err != nil {
+		return fail(err)
 	}
-	// The aggregates' FILTER arguments come before WHERE's in the text; the
-	// column list is raw SQL, so its arguments go in through Column.
-	b := from
-	for i, c := range cols {
-		if i == 0 {
-			b = b.Column(c, args...)
-		} else {
-			b = b.Column(c)
-		}
-	}
-	b = src.joinsAndWhere(b)
-	if len(groupCols) > 0 {
-		b = b.GroupBy(groupCols...)
-	}
-	if len(g.having) > 0 {
-		// The same walk and lookups as Filter's, on the aggregates: an
-		// empty Q is ignored here too.
-		h, err := src.s.compileCondition(resolver{model: qs.model, aggs: aggByAlias}, andNode{children: g.having}, cctx{})
-		if err != nil {
-			return fail(err)
-		}
-		if h.truth != alwaysTrue {
-			b = b.Having(h)
-		}
-	}
-	for _, o := range g.order {
-		name, dir := o, " ASC"
-		if strings.HasPrefix(o, "-") {
-			name, dir = o[1:], " DESC"
-		}
-		if !slices.Contains(names, name) {
-			return fail(&orm.FieldError{Model: qs.model.Name, Field: o, Msg: "a grouped query orders by its group fields or aggregate aliases",
-				Choices: names})
-		}
-		b = b.OrderBy(sqlgen.Ident(name) + dir)
+	if b, err = g.orderClause(b, sel.names); err != nil {
+		return fail(err)
 	}
 	if g.limit >= 0 {
 		b = b.Limit(uint64(g.limit))
@@ -182,7 +113,129 @@ func (g Grouped[T]) build() (string, []any, []string, []reflect.Type, bool, erro
 	if err != nil {
 		return fail(err)
 	}
-	return sql, sqlArgs, names, types, st.where.truth == alwaysFalse && len(g.by) > 0, nil
+	return sql, sqlArgs, sel.names, sel.types, st.where.truth == alwaysFalse && len(g.by) > 0, nil
+}
+
+// check refuses what cannot be grouped: chain errors, paths too deep,
+// nothing to group or aggregate, a negative limit.
+func (g Grouped[T]) check() error {
+	qs := g.qs
+	if err := qs.failure(); err != nil {
+		return err
+	}
+	if err := checkFields(qs.model, g.by, qs.maxDepth()); err != nil {
+		return err
+	}
+	if err := checkAggs(qs.model, g.aggs, qs.maxDepth()); err != nil {
+		return err
+	}
+	if len(g.aggs) == 0 && len(g.by) == 0 {
+		return fmt.Errorf("queryset: %s: nothing to group or aggregate", qs.model.Name)
+	}
+	if g.limit < -1 {
+		return fmt.Errorf("queryset: %s: negative group limit", qs.model.Name)
+	}
+	return nil
+}
+
+// source is what the groups are made of: the QuerySet's plan, or, over a
+// sliced or distinct QuerySet, its own rows as a subquery "sub" that a
+// fresh scope joins from.
+func (g Grouped[T]) source(st *stmt) (*stmt, sq.SelectBuilder) {
+	qs := g.qs
+	if !qs.sliced && !qs.distinct {
+		return st, sqlgen.Builder.Select().From(sqlgen.Table(st.s.model.Table, st.s.alias))
+	}
+	inner := qs.applySlice(st.selectFrom(st.modelColumns()...), st).PlaceholderFormat(sq.Question)
+	c := newCompiler()
+	src := &stmt{c: c, s: c.scope(qs.model, "sub"), where: fragTrue}
+	return src, sqlgen.Builder.Select().FromSelect(inner, "sub")
+}
+
+// groupSelect is a grouped statement's select list: the group columns, then
+// the aggregates, with the names and types their values are read as.
+type groupSelect struct {
+	cols, names, groupCols []string
+	types                  []reflect.Type
+	args                   []any // the aggregates' FILTER arguments
+	aggs                   map[string]aggSQL
+}
+
+func (g Grouped[T]) selectList(s *scope) (*groupSelect, error) {
+	m := g.qs.model
+	sel := &groupSelect{aggs: map[string]aggSQL{}}
+	for _, name := range g.by {
+		col, typ, err := s.projection(name)
+		if err != nil {
+			return nil, wrapChain(m, err)
+		}
+		sel.add(col+" AS "+sqlgen.Ident(name), name, typ)
+		sel.groupCols = append(sel.groupCols, col)
+	}
+	for _, a := range g.aggs {
+		as, err := s.aggregate(a)
+		if err != nil {
+			return nil, wrapChain(m, err)
+		}
+		alias := a.Alias()
+		if _, dup := sel.aggs[alias]; dup || slices.Contains(g.by, alias) {
+			return nil, fmt.Errorf("queryset: %s: the name %q is used twice in the result", m.Name, alias)
+		}
+		sel.aggs[alias] = as
+		sel.add(as.sql+" AS "+sqlgen.Ident(alias), alias, as.typ)
+		sel.args = append(sel.args, as.args...)
+	}
+	return sel, nil
+}
+
+func (sel *groupSelect) add(col, name string, typ reflect.Type) {
+	sel.cols, sel.names, sel.types = append(sel.cols, col), append(sel.names, name), append(sel.types, typ)
+}
+
+// columns puts the select list on b. The aggregates' FILTER arguments come
+// before WHERE's in the text; the column list is raw SQL, so its arguments
+// go in through Column.
+func (sel *groupSelect) columns(b sq.SelectBuilder) sq.SelectBuilder {
+	for i, c := range sel.cols {
+		if i == 0 {
+			b = b.Column(c, sel.args...)
+		} else {
+			b = b.Column(c)
+		}
+	}
+	return b
+}
+
+// havingClause adds Having's conditions: the same walk and lookups as
+// Filter's, on the aggregates (an empty Q is ignored here too).
+func (g Grouped[T]) havingClause(b sq.SelectBuilder, s *scope, aggs map[string]aggSQL) (sq.SelectBuilder, error) {
+	if len(g.having) == 0 {
+		return b, nil
+	}
+	h, err := s.compileCondition(resolver{model: g.qs.model, aggs: aggs}, andNode{children: g.having}, cctx{})
+	if err != nil {
+		return b, err
+	}
+	if h.truth != alwaysTrue {
+		b = b.Having(h)
+	}
+	return b, nil
+}
+
+// orderClause orders groups by group fields or aggregate aliases.
+func (g Grouped[T]) orderClause(b sq.SelectBuilder, names []string) (sq.SelectBuilder, error) {
+	for _, o := range g.order {
+		name, dir := o, " ASC"
+		if strings.HasPrefix(o, "-") {
+			name, dir = o[1:], " DESC"
+		}
+		if !slices.Contains(names, name) {
+			return b, &orm.FieldError{Model: g.qs.model.Name, Field: o, Msg: "a grouped query orders by its group fields or aggregate aliases",
+				Choices: names}
+		}
+		b = b.OrderBy(sqlgen.Ident(name) + dir)
+	}
+	return b, nil
 }
 
 // aggLeaf resolves a Having key: an aggregate alias and a lookup of the

@@ -79,9 +79,10 @@ type lookupDef struct {
 	nilIsNull bool
 
 	// A transform gives a value of kind out, rendered by apply from the
-	// column (the dialect writes the function: EXTRACT, a cast). bounds, when set, compiles the lookup after it on the column
-	// itself, so that an index on the column is used (ok false: it does
-	// not, and apply is used).
+	// column (the dialect writes the function: EXTRACT, a cast). bounds,
+	// when set, compiles the lookup after it on the column itself, so that
+	// an index on the column is used (ok false: it does not, and apply is
+	// used).
 	out    schema.ColumnKind
 	apply  func(col string) string
 	bounds func(lookup, col string, f *schema.Field, v any) (e fragment, ok bool)
