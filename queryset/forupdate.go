@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	sq "github.com/Masterminds/squirrel"
+
 	"github.com/eagerorm/eager/internal/schema"
 	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/eagerorm/eager/orm"
@@ -92,12 +94,12 @@ var (
 		sqlgen.LockShare: "Share", sqlgen.LockKeyShare: "KeyShare"}
 )
 
-// ForUpdate locks the rows All, Iter, Get, First and Last return until the
-// end of the transaction (SELECT ... FOR UPDATE), Django's
-// select_for_update. It needs a transaction: run it on the DB RunInTx hands
-// its callback; on any other DB those methods return an error and send
-// nothing. Count, Exists, Values and the aggregates do not lock (as in
-// Django, only the statements that return model rows do). PrefetchRelated's
+// ForUpdate locks the rows All, Iter, Get, First, Last, Values and
+// ValuesList read until the end of the transaction (SELECT ... FOR
+// UPDATE), Django's select_for_update. It needs a transaction: run it on
+// the DB RunInTx hands its callback; on any other DB those return an error
+// and send nothing. Count, Exists and the aggregates do not lock (as in
+// Django: PostgreSQL cannot lock the rows behind an aggregate). PrefetchRelated's
 // statements and lazy loads do not lock the related rows; to lock them with
 // the rows, SelectRelated them and name them with Of.
 //
@@ -231,4 +233,26 @@ func (q query) needsTx() error {
 		return nil
 	}
 	return fmt.Errorf("queryset %s: ForUpdate needs a transaction: use db.RunInTx and run the query on the DB it passes (outside one, the lock would end with the statement)", q.name())
+}
+
+// lockRows adds ForUpdate's clause to a projection of the rows (Values,
+// ValuesList): they read rows as All does, so they lock them as All does
+// (Django's values() on a select_for_update locks too). Of is refused
+// there: the projection plans its own joins, and a path Of needs INNER
+// could not be told apart from one a projection needs LEFT.
+func (q query) lockRows(st *stmt, b sq.SelectBuilder, method string) (sq.SelectBuilder, error) {
+	if q.lock == nil {
+		return b, nil
+	}
+	if err := q.needsTx(); err != nil {
+		return b, err
+	}
+	if q.lock.of != nil {
+		return b, fmt.Errorf("queryset: %s on %s: ForUpdate with Of locks related rows of All, Iter, Get, First and Last only; lock with All, or drop Of (the rows themselves are then locked)", method, q.name())
+	}
+	clause, err := st.lockClause(q)
+	if err != nil {
+		return b, err
+	}
+	return b.Suffix(clause), nil
 }

@@ -223,6 +223,32 @@ func TestForUpdateLocks(t *testing.T) {
 		require.NoError(t, err)
 	})
 
+	t.Run("values", func(t *testing.T) {
+		qs := New[Book](db).Filter(Q{"pk": 2}).ForUpdate()
+		_, err := Values(ctx, qs, "title")
+		assert.ErrorContains(t, err, "queryset Book: ForUpdate needs a transaction")
+		_, err = ValuesList[string](ctx, qs, "title")
+		assert.ErrorContains(t, err, "queryset Book: ForUpdate needs a transaction")
+		err = db.RunInTx(ctx, func(ctx context.Context, tx *orm.DB) error {
+			c.Reset()
+			rows, err := Values(ctx, New[Book](tx).Filter(Q{"pk": 2}).ForUpdate(), "title", "author__name")
+			require.NoError(t, err)
+			assert.Equal(t, []map[string]any{{"title": "Beta", "author__name": "Ann"}}, rows)
+			assert.Equal(t, 1, c.N())
+			assert.Contains(t, c.SQLs()[0], `FOR UPDATE OF "book"`)
+			assert.False(t, tryLock(t, ctx, db, bookNoWait(2)), "Values locks the rows it reads")
+			assert.True(t, tryLock(t, ctx, db, authorNoWait(1)), "not the joined author")
+			titles, err := ValuesList[string](ctx, New[Book](tx).Filter(Q{"pk": 3}).ForUpdate(), "title")
+			require.NoError(t, err)
+			assert.Equal(t, []string{"Gamma 50%_"}, titles)
+			assert.False(t, tryLock(t, ctx, db, bookNoWait(3)))
+			_, err = Values(ctx, New[Book](tx).ForUpdate(Of("author")), "title")
+			assert.ErrorContains(t, err, "queryset: Values on Book: ForUpdate with Of")
+			return nil
+		})
+		require.NoError(t, err)
+	})
+
 	t.Run("iter", func(t *testing.T) {
 		err := db.RunInTx(ctx, func(ctx context.Context, tx *orm.DB) error {
 			var seen []int64

@@ -44,7 +44,11 @@ func Values[T any](ctx context.Context, qs QuerySet[T], fields ...string) ([]map
 	if st.where.truth == alwaysFalse || qs.limit == 0 {
 		return []map[string]any{}, nil
 	}
-	sql, args, err := qs.applySlice(st.selectFrom(cols...), st).ToSql()
+	b, err := qs.lockRows(st, qs.applySlice(st.selectFrom(cols...), st), "Values")
+	if err != nil {
+		return nil, err
+	}
+	sql, args, err := b.ToSql()
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +75,11 @@ func ValuesList[V any, T any](ctx context.Context, qs QuerySet[T], field string)
 	if st.where.truth == alwaysFalse || qs.limit == 0 {
 		return []V{}, nil
 	}
-	sql, args, err := qs.applySlice(st.selectFrom(col), st).ToSql()
+	b, err := qs.lockRows(st, qs.applySlice(st.selectFrom(col), st), "ValuesList")
+	if err != nil {
+		return nil, err
+	}
+	sql, args, err := b.ToSql()
 	if err != nil {
 		return nil, err
 	}
