@@ -199,7 +199,7 @@ func (b *builder) field(m *Model, sf reflect.StructField, index []int, offset ui
 			return err
 		}
 	} else {
-		if err := opts.only("a column", "pk", "null", "unique", "index", "default", "type"); err != nil {
+		if err := opts.only("a column", "pk", "null", "unique", "index", "default", "type", "auto_now", "auto_now_add"); err != nil {
 			return fail("%v", err)
 		}
 		ct, err := classify(sf.Type, opts.sqlType)
@@ -217,6 +217,9 @@ func (b *builder) field(m *Model, sf reflect.StructField, index []int, offset ui
 		f.Nullable = ct.nullable || opts.null
 		f.PK, f.Unique, f.Indexed = opts.pk, opts.unique, opts.index
 		f.Default, f.HasDefault = opts.def, opts.hasDefault
+		if err := autoTime(f, opts); err != nil {
+			return fail("%v", err)
+		}
 		if f.PK {
 			if f.Nullable {
 				return fail("a primary key cannot be nullable")
@@ -448,4 +451,27 @@ func findRemote(m, target *Model, name string, want RelationKind) (*Field, error
 		return nil, fmt.Errorf("%s has no %s to %s to be the reverse of", target.Name, want, m.Name)
 	}
 	return nil, fmt.Errorf("%s has several %ss to %s: say which with orm:\"reverse:Field\"", target.Name, want, m.Name)
+}
+
+// autoTime checks and records orm:"auto_now" / orm:"auto_now_add": the
+// writes set them to time.Now, so they fit only a time.Time or *time.Time
+// field, and one field is either stamped on every write or on insert only.
+func autoTime(f *Field, opts tagOptions) error {
+	if !opts.autoNow && !opts.autoNowAdd {
+		return nil
+	}
+	tag := "auto_now"
+	if opts.autoNowAdd {
+		tag = "auto_now_add"
+	}
+	switch {
+	case opts.autoNow && opts.autoNowAdd:
+		return fmt.Errorf(`orm:"auto_now" and orm:"auto_now_add" together: auto_now already sets the field on insert`)
+	case f.Type != timeType && f.Type != reflect.PointerTo(timeType):
+		return fmt.Errorf(`orm:"%s" on a %s field: it needs time.Time or *time.Time`, tag, f.Type)
+	case opts.pk:
+		return fmt.Errorf(`orm:"%s" on the primary key`, tag)
+	}
+	f.AutoNow, f.AutoNowAdd = opts.autoNow, opts.autoNowAdd
+	return nil
 }

@@ -73,6 +73,10 @@ type Field struct {
 	// read back through RETURNING.
 	Default    string
 	HasDefault bool
+	// AutoNow (orm:"auto_now") is a time field the writes set to the current
+	// time on every insert and update; AutoNowAdd (orm:"auto_now_add") one
+	// they set on insert when it is zero.
+	AutoNow, AutoNowAdd bool
 
 	// Rel is the relation, nil for a plain column.
 	Rel *Relation

@@ -9,6 +9,7 @@ import (
 // tagOptions is a parsed orm:"..." tag.
 type tagOptions struct {
 	pk, null, unique, index bool
+	autoNow, autoNowAdd     bool
 	hasDefault              bool
 	def                     string
 	reverse                 string
@@ -21,6 +22,7 @@ type tagOptions struct {
 var knownOptions = map[string]bool{
 	"pk": true, "null": true, "unique": true, "index": true, "default": true, "reverse": true,
 	"through": true, "from": true, "to": true, "on_delete": true, "type": true,
+	"auto_now": true, "auto_now_add": true,
 }
 
 var onDeleteActions = map[string]string{
@@ -30,6 +32,9 @@ var onDeleteActions = map[string]string{
 	// database does it (NO ACTION, checked at the end of the statement).
 	"protect": "NO ACTION",
 }
+
+// flagOptions take no value.
+var flagOptions = map[string]bool{"pk": true, "null": true, "unique": true, "index": true, "auto_now": true, "auto_now_add": true}
 
 // parseTag reads `pk,null,default:now(),type:numeric(10,2)`. Commas inside
 // parentheses or single quotes belong to the value; a quote or parenthesis
@@ -54,7 +59,7 @@ func parseTag(tag string) (tagOptions, error) {
 			return o, fmt.Errorf("orm tag option %q given twice", key)
 		}
 		o.set[key] = true
-		needsVal := key != "pk" && key != "null" && key != "unique" && key != "index"
+		needsVal := !flagOptions[key]
 		if needsVal && (!hasVal || strings.TrimSpace(val) == "") {
 			return o, fmt.Errorf("orm tag option %q needs a value (%s:...)", key, key)
 		}
@@ -71,6 +76,10 @@ func parseTag(tag string) (tagOptions, error) {
 			o.unique = true
 		case "index":
 			o.index = true
+		case "auto_now":
+			o.autoNow = true
+		case "auto_now_add":
+			o.autoNowAdd = true
 		case "default":
 			o.hasDefault, o.def = true, val
 		case "reverse", "through", "from", "to":
