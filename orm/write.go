@@ -17,10 +17,13 @@ import (
 // Insert writes obj as a new row. Columns whose field holds its zero value and
 // that the database fills (an identity primary key, an orm:"default:..."
 // column) are left to the database and read back into obj with RETURNING.
+// An OnConflict or OnConstraint option makes it an upsert (see Conflict).
+// auto_now and auto_now_add fields are set first, and the model's
+// BeforeInsert / AfterInsert hooks run around the statement (modelhooks.go).
 // On error obj is left as it was. After it, obj is bound to db as a row
 // read through db is: its relations load, and their writes (Tags.Add,
 // Posts.Create) go, through db.
-func Insert[T any](ctx context.Context, db *DB, obj *T) error {
+func Insert[T any](ctx context.Context, db *DB, obj *T, opts ...InsertOption) error {
 	m, err := schema.For[T]()
 	if err != nil {
 		return err
@@ -32,9 +35,34 @@ func Insert[T any](ctx context.Context, db *DB, obj *T) error {
 		return fmt.Errorf("orm: insert %s: %w", m.Name, ErrNilDB)
 	}
 	base := unsafe.Pointer(obj)
-	if err := checkInsert(m, base); err != nil {
+	up, err := resolveConflict(m, opts)
+	if err == nil {
+		err = checkInsert(m, base)
+	}
+	if err == nil {
+		err = beforeHook(ctx, hookInsert, obj)
+	}
+	if err != nil {
 		return fmt.Errorf("orm: insert %s: %w", m.Name, err)
 	}
+	saved := *obj
+	if err := insertOne(ctx, db, m, base, up); err != nil {
+		*obj = saved // a failed Scan may have filled fields, a stamp set them
+		return fmt.Errorf("orm: insert %s: %w", m.Name, err)
+	}
+	if len(m.Relations) > 0 && load.Written != nil {
+		// Bound like a row read through db: its relations load and write
+		// through db (post.Tags.Add after Insert), in its transaction.
+		load.Written(ctx, db, m, base)
+	}
+	if err := afterHook(ctx, hookInsert, obj); err != nil {
+		return fmt.Errorf("orm: insert %s: %w", m.Name, err)
+	}
+	return nil
+}
+
+func insertOne(ctx context.Context, db *DB, m *schema.Model, base unsafe.Pointer, up *upsert) error {
+	stampInsert(m, base, now())
 	var cols, returning []*schema.Field
 	for _, f := range m.Columns {
 		if serverFilled(f, base) {
@@ -51,23 +79,13 @@ func Insert[T any](ctx context.Context, db *DB, obj *T) error {
 	b := insertInto(m, cols)
 	vals, err := rowValues(m, cols, base)
 	if err != nil {
-		return fmt.Errorf("orm: insert %s: %w", m.Name, err)
+		return err
 	}
 	b = b.Values(vals...)
-	if err := runInsert(ctx, db, b, returning, []unsafe.Pointer{base}); err != nil {
-		// Scan may have filled some fields before it failed; they were zero
-		// (that is why the database was asked for them), so zero them again.
-		for _, f := range returning {
-			setZero(f, base)
-		}
-		return fmt.Errorf("orm: insert %s: %w", m.Name, err)
+	if up != nil {
+		return upsertOne(ctx, db, b, m, base, up, returning)
 	}
-	if len(m.Relations) > 0 && load.Written != nil {
-		// Bound like a row read through db: its relations load and write
-		// through db (post.Tags.Add after Insert), in its transaction.
-		load.Written(ctx, db, m, base)
-	}
-	return nil
+	return runInsert(ctx, db, b, returning, []unsafe.Pointer{base})
 }
 
 // insertInto starts INSERT INTO m's table (cols): add rows (rowValues), an
@@ -236,9 +254,25 @@ func Update[T any](ctx context.Context, db *DB, obj *T, fields ...string) error 
 	if err == nil && len(fields) == 0 {
 		err = checkHeld(m, base, "update", true)
 	}
+	if err == nil {
+		err = beforeHook(ctx, hookUpdate, obj)
+	}
 	if err != nil {
 		return fmt.Errorf("orm: update %s: %w", m.Name, err)
 	}
+	saved := *obj
+	if err := updateOne(ctx, db, m, base, targets); err != nil {
+		*obj = saved // the auto_now fields get their old time back
+		return err
+	}
+	if err := afterHook(ctx, hookUpdate, obj); err != nil {
+		return fmt.Errorf("orm: update %s: %w", m.Name, err)
+	}
+	return nil
+}
+
+func updateOne(ctx context.Context, db *DB, m *schema.Model, base unsafe.Pointer, targets []*schema.Field) error {
+	stampUpdate(m, base, now())
 	b := sqlgen.Update(m.Table)
 	for _, f := range targets {
 		v, err := arg(m, f, base)
@@ -299,6 +333,13 @@ func updateFields(m *schema.Model, names []string) ([]*schema.Field, error) {
 			out = append(out, f)
 		}
 	}
+	// An auto_now field records the last write, whichever fields it named.
+	for _, f := range autoNowFields(m) {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
 	return out, nil
 }
 
@@ -317,6 +358,9 @@ func Delete[T any](ctx context.Context, db *DB, obj *T) error {
 	}
 	base := unsafe.Pointer(obj)
 	where, err := keyWhere(m, base)
+	if err == nil {
+		err = beforeHook(ctx, hookDelete, obj)
+	}
 	if err != nil {
 		return fmt.Errorf("orm: delete %s: %w", m.Name, err)
 	}
@@ -334,6 +378,9 @@ func Delete[T any](ctx context.Context, db *DB, obj *T) error {
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("orm: delete %s with %s: %w", m.Name, keyDesc(m, base), ErrNoRows)
+	}
+	if err := afterHook(ctx, hookDelete, obj); err != nil {
+		return fmt.Errorf("orm: delete %s: %w", m.Name, err)
 	}
 	return nil
 }

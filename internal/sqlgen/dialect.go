@@ -27,6 +27,12 @@ type Dialect interface {
 	ArrayRows(elemType, alias, col string) string
 	// Returning asks a write for the columns (quoted) of the rows it wrote.
 	Returning(cols []string) string
+	// OnConflict is an INSERT's clause for a row that breaks a unique
+	// constraint: the target is the columns (quoted) of a unique index, or
+	// a constraint's name (quoted), or neither (any constraint); update
+	// lists the columns (quoted) the existing row takes from the new one,
+	// none for leaving the existing row alone.
+	OnConflict(target []string, constraint string, update []string) string
 
 	// AsText casts expr to text (the text lookups on an enum or uuid).
 	AsText(expr string) string

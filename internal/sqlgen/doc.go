@@ -26,7 +26,7 @@
 //
 // D is the Dialect in use; Postgres is the only implementation. It holds
 // the fragments that are PostgreSQL's and not standard SQL (= ANY(array),
-// unnest of an array, RETURNING, ::text and ::date casts, EXTRACT and
+// unnest of an array, RETURNING, ON CONFLICT, ::text and ::date casts, EXTRACT and
 // DATE_TRUNC, the ~ and ~* regex operators, FILTER on aggregates, the
 // row-locking clause (Lock),
 // DECLARE/FETCH/CLOSE cursors, the COPY statement hooks report), quoting

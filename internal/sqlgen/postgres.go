@@ -90,6 +90,31 @@ func (Postgres) RegexOp(foldCase bool) string {
 // AggFilter: agg FILTER (WHERE cond).
 func (Postgres) AggFilter(agg, cond string) string { return agg + " FILTER (WHERE " + cond + ")" }
 
+// OnConflict: ON CONFLICT (a, b) | ON CONSTRAINT c, then DO NOTHING or
+// DO UPDATE SET a = EXCLUDED.a (EXCLUDED is the row proposed for insertion).
+func (Postgres) OnConflict(target []string, constraint string, update []string) string {
+	var sb strings.Builder
+	sb.WriteString("ON CONFLICT")
+	switch {
+	case constraint != "":
+		sb.WriteString(" ON CONSTRAINT " + constraint)
+	case len(target) > 0:
+		sb.WriteString(" (" + strings.Join(target, ", ") + ")")
+	}
+	if len(update) == 0 {
+		sb.WriteString(" DO NOTHING")
+		return sb.String()
+	}
+	sb.WriteString(" DO UPDATE SET ")
+	for i, c := range update {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(c + " = EXCLUDED." + c)
+	}
+	return sb.String()
+}
+
 // DeclareCursor: a NO SCROLL cursor (forward-only: the server need not keep
 // rows already fetched), valid until the transaction ends.
 func (Postgres) DeclareCursor(name string) string {
