@@ -125,7 +125,7 @@ func TestBulkUpdateErrors(t *testing.T) {
 		{objs, []string{"stauts"}, `orm: bulk update Invoice: orm: Invoice: field "stauts": no such field (did you mean "status"?)`},
 		{objs, []string{"id"}, `field "id": the primary key identifies the row and cannot be updated here`},
 		{[]*Invoice{objs[0], {Status: "x"}}, []string{"status"}, "objs[1] has no primary key yet"},
-		{[]*Invoice{objs[0], objs[1], objs[0]}, []string{"status"}, "objs[0] and objs[2] have the same id"},
+		{[]*Invoice{objs[0], objs[1], objs[0]}, []string{"status"}, "objs[0] and objs[2] have the same key (id = 1)"},
 		{[]*Invoice{objs[0], nil}, []string{"status"}, "objs[1] is nil"},
 	}
 	for _, c := range cases {
@@ -137,4 +137,32 @@ func TestBulkUpdateErrors(t *testing.T) {
 	_, err := orm.BulkUpdate(ctx, db, []*wrAuthor{{ID: 1}}, "posts")
 	require.Error(t, err)
 	assert.Equal(t, `orm: bulk update wrAuthor: orm: wrAuthor: field "posts": a Many relation has no column to update`, err.Error())
+}
+
+// A composite key: every key column in VALUES and in the WHERE.
+type Seat struct {
+	Hall  string `db:"hall" orm:"pk"`
+	Num   int64  `db:"num" orm:"pk"`
+	Taken bool   `db:"taken"`
+}
+
+func TestBulkUpdateCompositeKey(t *testing.T) {
+	ctx := context.Background()
+	db, rec := newDB(t)
+	mustExec(t, db, `CREATE TABLE seat (hall text, num bigint, taken boolean NOT NULL, PRIMARY KEY (hall, num))`)
+	seats := []*Seat{{Hall: "A", Num: 1}, {Hall: "A", Num: 2}, {Hall: "B", Num: 1}}
+	require.NoError(t, orm.BulkInsert(ctx, db, seats))
+	rec.reset()
+	seats[0].Taken, seats[2].Taken = true, true
+	n, err := orm.BulkUpdate(ctx, db, seats, "taken")
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), n)
+	assert.Equal(t, []string{`UPDATE "seat" SET "taken" = "v"."taken" FROM (VALUES ($1::text, $2::bigint, $3::boolean), ($4, $5, $6), ($7, $8, $9)) ` +
+		`AS "v" ("hall", "num", "taken") WHERE "seat"."hall" = "v"."hall" AND "seat"."num" = "v"."num"`}, rec.sqls())
+	var taken int
+	require.NoError(t, db.QueryRow(ctx, `SELECT count(*) FROM seat WHERE taken`).Scan(&taken))
+	assert.Equal(t, 2, taken)
+	_, err = orm.BulkUpdate(ctx, db, []*Seat{seats[0], {Hall: "A", Num: 1}}, "taken")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "objs[0] and objs[1] have the same key (hall = A, num = 1)")
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
+	"strings"
 	"unsafe"
 
 	"github.com/eagerorm/eager/internal/relfield"
@@ -21,9 +23,9 @@ import (
 // they are the values the row is created with.
 //
 // It is safe under concurrency when a unique constraint covers the lookup:
-//   - a lookup field is the primary key or unique in the metadata
-//     (orm:"pk", orm:"unique", a OneToOne): the insert is INSERT ... ON
-//     CONFLICT (that column) DO NOTHING, and when another caller got there
+//   - the lookup names the primary key (every field of a composite one) or
+//     a field unique in the metadata (orm:"unique", a OneToOne): the insert
+//     is INSERT ... ON CONFLICT (those columns) DO NOTHING, and when another caller got there
 //     first the row it inserted is read (statements: 1 when the row exists,
 //     2 when it is created, 3 when a concurrent caller created it);
 //   - otherwise the insert runs as is (inside a savepoint when the DB is in
@@ -126,7 +128,11 @@ func createOrFind[T any](ctx context.Context, db *orm.DB, find QuerySet[T], cp *
 	}
 	switch {
 	case cp.unique != nil:
-		err = orm.Insert(ctx, db, obj, orm.OnConflict(cp.unique.Name).DoNothing())
+		names := make([]string, len(cp.unique))
+		for i, f := range cp.unique {
+			names[i] = f.Name
+		}
+		err = orm.Insert(ctx, db, obj, orm.OnConflict(names...).DoNothing())
 		if errors.Is(err, orm.ErrNotInserted) {
 			err = errConflict
 		}
@@ -160,9 +166,9 @@ type createPlan struct {
 	model     *schema.Model
 	method    string
 	lookup    []setting
-	rest      []setting     // defaults (GetOrCreate) or values (UpdateOrCreate)
-	restNames []string      // the fields rest sets, for orm.Update
-	unique    *schema.Field // a lookup field a unique constraint covers, nil if none
+	rest      []setting       // defaults (GetOrCreate) or values (UpdateOrCreate)
+	restNames []string        // the fields rest sets, for orm.Update
+	unique    []*schema.Field // lookup fields a unique constraint covers exactly, nil if none
 }
 
 type setting struct {
@@ -190,10 +196,8 @@ func newCreatePlan(m *schema.Model, method string, lookup Q, rest map[string]any
 			return nil, fail(key, nil, "an F() expression cannot make a new row: give a value")
 		}
 		cp.lookup = append(cp.lookup, setting{p, lookup[key]})
-		if f := p.field; (f.PK || f.Unique) && (cp.unique == nil || f.PK) {
-			cp.unique = f
-		}
 	}
+	cp.unique = conflictTarget(m, cp.lookup)
 	keys := make([]string, 0, len(rest))
 	for k := range rest {
 		keys = append(keys, k)
@@ -227,14 +231,37 @@ func newCreatePlan(m *schema.Model, method string, lookup Q, rest map[string]any
 	return cp, nil
 }
 
-// describe spells the conflict target's value for an error.
+// describe spells the conflict target's values for an error.
 func (cp *createPlan) describe() string {
+	var parts []string
 	for _, s := range cp.lookup {
-		if s.p.field == cp.unique {
-			return fmt.Sprintf("%s = %#v", s.p.key, s.value)
+		if slices.Contains(cp.unique, s.p.field) {
+			parts = append(parts, fmt.Sprintf("%s = %#v", s.p.key, s.value))
 		}
 	}
-	return "the new row"
+	if len(parts) == 0 {
+		return "the new row"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// conflictTarget finds the columns of a unique constraint the metadata
+// knows that the lookup covers: the primary key (all its fields, when
+// composite), else a unique column. ON CONFLICT needs exactly a unique
+// index's columns.
+func conflictTarget(m *schema.Model, lookup []setting) []*schema.Field {
+	in := func(f *schema.Field) bool {
+		return slices.ContainsFunc(lookup, func(s setting) bool { return s.p.field == f })
+	}
+	if len(m.Key) > 0 && !slices.ContainsFunc(m.Key, func(f *schema.Field) bool { return !in(f) }) {
+		return m.Key
+	}
+	for _, s := range lookup {
+		if f := s.p.field; f.Unique && !f.PK {
+			return []*schema.Field{f}
+		}
+	}
+	return nil
 }
 
 // apply sets each field of the object at base to its value.
