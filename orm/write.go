@@ -194,10 +194,6 @@ func serverFilled(f *schema.Field, base unsafe.Pointer) bool {
 	return (f.Auto || f.HasDefault) && f.IsZero(base)
 }
 
-func setZero(f *schema.Field, base unsafe.Pointer) {
-	reflect.NewAt(f.Type, unsafe.Add(base, f.Offset)).Elem().SetZero()
-}
-
 // readBack keeps what the fields RETURNING fills held in each object before
 // a bulk insert, so that a failed one can put them back: objects must not
 // carry keys and defaults of rows that were rolled back.
