@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	sq "github.com/Masterminds/squirrel"
+
+	"github.com/eagerorm/eager/internal/sqlgen"
 	"github.com/eagerorm/eager/orm"
 )
 
@@ -39,6 +42,10 @@ type history struct {
 }
 
 func (h history) ident() string { return quoteIdent(h.schema) + "." + quoteIdent(h.table) }
+
+// squirrelIdent is ident for statements squirrel finishes (a ? in a name
+// written ??, so the placeholder pass leaves it alone).
+func (h history) squirrelIdent() string { return sqlgen.Col(h.schema, h.table) }
 
 // create makes the table if it is missing. It runs under the migration lock:
 // two concurrent CREATE TABLE IF NOT EXISTS can still collide on the table's
@@ -88,11 +95,15 @@ func (h history) read(ctx context.Context, db *orm.DB) (map[string]historyRow, e
 }
 
 func (h history) record(ctx context.Context, db *orm.DB, name, checksum, status string, d time.Duration, errText string) error {
-	_, err := db.Exec(ctx, `INSERT INTO `+h.ident()+` (name, checksum, status, applied_at, duration, error)
-VALUES ($1, $2, $3, now(), $4, $5)
-ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, status = EXCLUDED.status,
-    applied_at = EXCLUDED.applied_at, duration = EXCLUDED.duration, error = EXCLUDED.error`,
-		name, checksum, status, d, errText)
+	sql, args, err := sqlgen.Builder.Insert(h.squirrelIdent()).
+		Columns("name", "checksum", "status", "applied_at", "duration", "error").
+		Values(name, checksum, status, sq.Expr("now()"), d, errText).
+		Suffix(`ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, status = EXCLUDED.status,
+    applied_at = EXCLUDED.applied_at, duration = EXCLUDED.duration, error = EXCLUDED.error`).
+		ToSql()
+	if err == nil {
+		_, err = db.Exec(ctx, sql, args...)
+	}
 	if err != nil {
 		return fmt.Errorf("migrate: recording %s as %s: %w", name, status, err)
 	}
@@ -100,7 +111,11 @@ ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, status = EXCLUDED
 }
 
 func (h history) remove(ctx context.Context, db *orm.DB, name string) error {
-	if _, err := db.Exec(ctx, "DELETE FROM "+h.ident()+" WHERE name = $1", name); err != nil {
+	sql, args, err := sqlgen.Builder.Delete(h.squirrelIdent()).Where(sq.Eq{"name": name}).ToSql()
+	if err == nil {
+		_, err = db.Exec(ctx, sql, args...)
+	}
+	if err != nil {
 		return fmt.Errorf("migrate: removing %s from the history: %w", name, err)
 	}
 	return nil
