@@ -3,21 +3,17 @@ package orm
 import (
 	"context"
 
+	"github.com/eagerorm/eager/internal/load"
 	"github.com/jackc/pgx/v5"
 )
 
-// BatchQuery is one statement of a batch. Scan reads its rows; leave it nil
-// for a statement that returns none.
-type BatchQuery struct {
-	SQL  string
-	Args []any
-	Scan func(rows pgx.Rows) error
-}
-
-// RunBatch sends the statements in one round trip (pgx.Batch) and hands each
-// result to its Scan, in order. Hooks see every statement, with
-// QueryEvent.Batch set to the batch size. A single statement is sent alone.
-func (db *DB) RunBatch(ctx context.Context, queries []BatchQuery) error {
+// runBatch sends the statements in one round trip (pgx.Batch) and hands each
+// result to its Scan (nil for a statement that returns no rows), in order.
+// Hooks see every statement, with QueryEvent.Batch set to the batch size. A
+// single statement is sent alone. The loading engine's prefetches and lazy
+// loads run through it (engine.go): it takes the engine's statements as they
+// are, so a lazy load's batch of one converts and allocates nothing.
+func (db *DB) runBatch(ctx context.Context, queries []load.Statement) error {
 	if db == nil {
 		return ErrNilDB
 	}
@@ -59,7 +55,7 @@ func (db *DB) RunBatch(ctx context.Context, queries []BatchQuery) error {
 	return firstErr
 }
 
-func scanBatchResult(br pgx.BatchResults, q BatchQuery) error {
+func scanBatchResult(br pgx.BatchResults, q load.Statement) error {
 	rows, err := br.Query()
 	if err != nil {
 		return translate(err)
@@ -74,7 +70,7 @@ func scanBatchResult(br pgx.BatchResults, q BatchQuery) error {
 	return translate(rows.Err())
 }
 
-func (db *DB) runOne(ctx context.Context, q BatchQuery) error {
+func (db *DB) runOne(ctx context.Context, q load.Statement) error {
 	rows, err := db.Query(ctx, q.SQL, q.Args...)
 	if err != nil {
 		return err

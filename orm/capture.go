@@ -58,21 +58,21 @@ type loadInfoKey struct{}
 
 type singleRowKey struct{}
 
-// WithSingleRow marks the statements run with the returned context as the
+// withSingleRow marks the statements run with the returned context as the
 // SELECT of a single-row read (Get, First, Last) of model: one of them is
 // not an N+1, but a loop of them is one that strict mode allows, and the
-// report names it. Package queryset marks its single-row reads. Without an
-// active capture it returns ctx unchanged.
-func WithSingleRow(ctx context.Context, model string) context.Context {
-	if CaptureFrom(ctx) == nil {
+// report names it. Package queryset marks its single-row reads through the
+// engine (engine.go). Without an active capture it returns ctx unchanged.
+func withSingleRow(ctx context.Context, model string) context.Context {
+	if captureFrom(ctx) == nil {
 		return ctx
 	}
 	return context.WithValue(ctx, singleRowKey{}, model)
 }
 
-// WithLoadInfo marks the statements run with the returned context as a
-// relation load (package relations does this for lazy and FetchPeers loads).
-func WithLoadInfo(ctx context.Context, info *LoadInfo) context.Context {
+// withLoadInfo marks the statements run with the returned context as a
+// relation load (the engine does this for lazy and FetchPeers loads).
+func withLoadInfo(ctx context.Context, info *LoadInfo) context.Context {
 	return context.WithValue(ctx, loadInfoKey{}, info)
 }
 
@@ -81,12 +81,12 @@ func WithLoadInfo(ctx context.Context, info *LoadInfo) context.Context {
 // one's statements. When no capture is active, the cost is one context
 // lookup per statement and no allocation.
 func Capture(ctx context.Context) (context.Context, *QueryLog) {
-	log := &QueryLog{parent: CaptureFrom(ctx)}
+	log := &QueryLog{parent: captureFrom(ctx)}
 	return context.WithValue(ctx, captureKey{}, log), log
 }
 
-// CaptureFrom returns the innermost active QueryLog of ctx, or nil.
-func CaptureFrom(ctx context.Context) *QueryLog {
+// captureFrom returns the innermost active QueryLog of ctx, or nil.
+func captureFrom(ctx context.Context) *QueryLog {
 	if ctx == nil {
 		return nil
 	}
@@ -144,9 +144,9 @@ type eagerEntry struct {
 	used func() bool
 }
 
-// AddEagerLoad records an eager load; used reports, at report time, whether
-// any row's relation was read. Package relations calls it.
-func (l *QueryLog) AddEagerLoad(e EagerLoad, used func() bool) {
+// addEagerLoad records an eager load; used reports, at report time, whether
+// any row's relation was read. The engine calls it (engine.go).
+func (l *QueryLog) addEagerLoad(e EagerLoad, used func() bool) {
 	if e.Site == "" {
 		e.Site = callsite.Find(1)
 	}

@@ -51,14 +51,14 @@ func (f HookFunc) AfterQuery(ctx context.Context, ev QueryEvent) { f(ctx, ev) }
 // hook on the DB or an active Capture. Unobserved statements skip the event
 // bookkeeping entirely.
 func (db *DB) observed(ctx context.Context) bool {
-	return len(db.hooks) > 0 || CaptureFrom(ctx) != nil
+	return len(db.hooks) > 0 || captureFrom(ctx) != nil
 }
 
 // before runs the hooks' BeforeQuery in order and returns the context the
 // statement runs with.
 func (db *DB) before(ctx context.Context, ev *QueryEvent) context.Context {
 	ev.Start = time.Now()
-	if CaptureFrom(ctx) != nil {
+	if captureFrom(ctx) != nil {
 		ev.site = callsite.Find(1)
 	}
 	for _, h := range db.hooks {
@@ -75,7 +75,7 @@ func (db *DB) after(ctx context.Context, ev *QueryEvent) {
 	for i := len(db.hooks) - 1; i >= 0; i-- {
 		db.hooks[i].AfterQuery(ctx, *ev)
 	}
-	if log := CaptureFrom(ctx); log != nil {
+	if log := captureFrom(ctx); log != nil {
 		log.record(ctx, ev)
 	}
 }

@@ -83,12 +83,12 @@ func (db *DB) LoadModeFloor() LoadMode {
 	return db.floor
 }
 
-// ResolveLoadMode is the mode rows a query on db loads now carry: the
+// resolveLoadMode is the mode rows a query on db loads now carry: the
 // query's own mode when it sets one (has), else the one ctx carries
 // (ContextWithLoadMode), else the DB's default; never looser than the DB's
-// floor. Package queryset resolves every query's mode through it, and
-// package relations a Prefetch queryset's.
-func (db *DB) ResolveLoadMode(ctx context.Context, own LoadMode, has bool) LoadMode {
+// floor. Package queryset resolves every query's mode through it, and the
+// engine a Prefetch queryset's (both through engine.go).
+func (db *DB) resolveLoadMode(ctx context.Context, own LoadMode, has bool) LoadMode {
 	m := own
 	if !has {
 		if cm, ok := LoadModeFrom(ctx); ok {
@@ -142,9 +142,9 @@ func AllowLazy(ctx context.Context, fn func(ctx context.Context) error) error {
 	return fn(context.WithValue(ctx, loadModeKey{}, ctxMode{mode: Lazy, allow: true, scope: scope}))
 }
 
-// LazyAllowed reports whether ctx is the context of an AllowLazy callback
+// lazyAllowed reports whether ctx is the context of an AllowLazy callback
 // that is still running.
-func LazyAllowed(ctx context.Context) bool {
+func lazyAllowed(ctx context.Context) bool {
 	if ctx == nil {
 		return false
 	}

@@ -50,7 +50,7 @@ func (q query) rows(ctx context.Context, alloc func() unsafe.Pointer, multi bool
 	}
 	qctx := ctx
 	if !multi {
-		qctx = orm.WithSingleRow(ctx, q.model.Name) // a loop of Gets is an N+1 the report names
+		qctx = load.EngineOf(q.db).SingleRow(ctx, q.model.Name) // a loop of Gets is an N+1 the report names
 	}
 	rows, err := q.db.Query(qctx, sel.sql, sel.args...)
 	if err != nil {
@@ -70,8 +70,8 @@ func (q query) rows(ctx context.Context, alloc func() unsafe.Pointer, multi bool
 
 // loadMode is the mode rows loaded now carry: the QuerySet's, else the
 // context's, else the DB's, never looser than the DB's floor.
-func (q query) loadMode(ctx context.Context) orm.LoadMode {
-	return q.db.ResolveLoadMode(ctx, q.mode, q.hasMode)
+func (q query) loadMode(ctx context.Context) load.Mode {
+	return load.EngineOf(q.db).ResolveLoadMode(ctx, load.Mode(q.mode), q.hasMode)
 }
 
 // finish records the result set (each row's peers) and runs the prefetches
@@ -82,13 +82,13 @@ func (q query) finish(ctx context.Context, db *orm.DB, sc *scan.Scanner, rows []
 	}
 	mode := q.loadMode(ctx)
 	if len(q.model.Relations) > 0 || sc.Related() {
-		sc.Bind(ctx, rows, load.Options{DB: engine(db), Model: q.model, Multi: multi, Mode: load.Mode(mode), Loader: defaultLoader, Root: q.model.Name})
+		sc.Bind(ctx, rows, load.Options{DB: load.EngineOf(db), Model: q.model, Multi: multi, Mode: mode, Loader: defaultLoader, Root: q.model.Name})
 	}
 	if len(q.prefetch) == 0 {
 		return nil
 	}
 	err := load.Prefetch(ctx, rows, q.prefetch,
-		load.Options{DB: engine(db), Model: q.model, Loader: defaultLoader, Mode: load.Mode(mode), Root: q.model.Name, Track: true})
+		load.Options{DB: load.EngineOf(db), Model: q.model, Loader: defaultLoader, Mode: mode, Root: q.model.Name, Track: true})
 	if err != nil {
 		return q.wrap(err)
 	}

@@ -18,6 +18,7 @@ func bindWritten(ctx context.Context, db any, m *schema.Model, row unsafe.Pointe
 	if !ok || d == nil {
 		return
 	}
-	load.Bind(load.Options{DB: engine(d), Model: m, Rows: []unsafe.Pointer{row},
-		Mode: load.Mode(d.ResolveLoadMode(ctx, 0, false)), Loader: defaultLoader})
+	e := load.EngineOf(d)
+	load.Bind(load.Options{DB: e, Model: m, Rows: []unsafe.Pointer{row},
+		Mode: e.ResolveLoadMode(ctx, 0, false), Loader: defaultLoader})
 }

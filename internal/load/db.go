@@ -8,8 +8,9 @@ import (
 
 // DB is what the loader needs from package orm, which it may not import:
 // the database a result set was read through, and the observation around
-// it (load modes, captures, the strict-mode panic). Package queryset
-// implements it over *orm.DB.
+// it (load modes, captures, the strict-mode panic). Package orm implements
+// it over *orm.DB (orm/engine.go), unexported, so that none of it is in
+// orm's API; packages queryset and relations get it with EngineOf.
 type DB interface {
 	// RunBatch sends the statements in one round trip and hands each
 	// result to its Scan, in order.
@@ -21,6 +22,11 @@ type DB interface {
 	LazyAllowed(ctx context.Context) bool
 	// Capturing reports whether a capture (orm.Capture) is active on ctx.
 	Capturing(ctx context.Context) bool
+	// SingleRow marks the statements run with the returned context as the
+	// SELECT of a single-row read (Get, First, Last) of model, for the
+	// capture report (package queryset's terminals call it). Without an
+	// active capture it returns ctx unchanged.
+	SingleRow(ctx context.Context, model string) context.Context
 	// Loading marks the statements run with the returned context as the
 	// load of an access (for the capture report's N+1 groups).
 	Loading(ctx context.Context, a Access) context.Context
@@ -35,8 +41,16 @@ type DB interface {
 	Handle() any
 }
 
+// EngineOf returns the DB of handle, an *orm.DB: the engine's view of it.
+//
+// Package orm sets it in its init, because this package may not import orm
+// (nor name *orm.DB, hence handle's type); every caller holds an *orm.DB,
+// so orm is linked in and EngineOf set before any of them runs. The result
+// is a pointer conversion: it neither allocates nor fails.
+var EngineOf func(handle any) DB
+
 // Mode is orm.LoadMode as the loader sees it: the same values, in the same
-// order (package queryset checks it at compile time).
+// order (package orm checks it at compile time).
 type Mode uint8
 
 const (

@@ -22,11 +22,13 @@
 //   - query.go, db.go: what the engine needs from its callers, declared
 //     here because it may not import them: a Query (a queryset restricted
 //     to linked keys, implemented in package queryset), a DB (implemented
-//     over *orm.DB in package queryset), the load modes.
+//     over *orm.DB, unexported, in package orm, and handed out by
+//     EngineOf, which orm sets), the load modes.
 //
 // Callers: package queryset binds every result it reads and runs its
-// prefetches (terminal.go, through internal/scan); package relations calls
-// BindingOf(...).Access for an unloaded Get or All, and Binding.DB for its
-// writes; package orm reads PerChunk and calls Written. This package imports
-// only internal packages and pgx, never orm, relations or queryset.
+// prefetches (terminal.go, through internal/scan), with the DB EngineOf
+// gives it; package relations calls BindingOf(...).Access for an unloaded
+// Get or All, and Binding.DB for its writes; package orm reads PerChunk,
+// calls Written and sets EngineOf. This package imports only internal
+// packages and pgx, never orm, relations or queryset.
 package load
