@@ -120,10 +120,10 @@ func (w *writer) insertLinks(keys any) squirrel.Sqlizer {
 	in, out := w.joinColumns()
 	k, l := sqlgen.Ident("k"), sqlgen.Ident("l")
 	kk := k + "." + k
-	return squirrel.Expr("INSERT INTO "+j+" ("+in+", "+out+") SELECT ?::"+w.rel.From.SQLType+", "+kk+
+	return squirrel.Expr("INSERT INTO "+j+" ("+in+", "+out+") SELECT "+sqlgen.D.Cast("?", w.rel.From.SQLType)+", "+kk+
 		" FROM "+sqlgen.D.ArrayRows(w.rel.Target.PK.SQLType, k, k)+
 		" WHERE NOT EXISTS (SELECT 1 FROM "+j+" AS "+l+" WHERE "+l+"."+in+" = ? AND "+l+"."+out+" = "+kk+")"+
-		" ON CONFLICT DO NOTHING", w.key, keys, w.key)
+		" "+sqlgen.D.OnConflict(nil, "", nil), w.key, keys, w.key)
 }
 
 // done updates the loaded list after a write that reached the database.

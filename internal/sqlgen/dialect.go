@@ -34,6 +34,9 @@ type Dialect interface {
 	// none for leaving the existing row alone.
 	OnConflict(target []string, constraint string, update []string) string
 
+	// Cast converts expr to sqlType (a column's SQL type), where the
+	// server cannot infer a parameter's type (a SELECT list).
+	Cast(expr, sqlType string) string
 	// AsText casts expr to text (the text lookups on an enum or uuid).
 	AsText(expr string) string
 	// AsDate casts expr, a timestamp, to its date in the session's zone.

@@ -67,6 +67,9 @@ func (Postgres) ArrayRows(elemType, alias, col string) string {
 // Returning: RETURNING a, b.
 func (Postgres) Returning(cols []string) string { return "RETURNING " + strings.Join(cols, ", ") }
 
+// Cast: PostgreSQL's expr::type.
+func (Postgres) Cast(expr, sqlType string) string { return expr + "::" + sqlType }
+
 // AsText: expr::text.
 func (Postgres) AsText(expr string) string { return expr + "::text" }
 
