@@ -287,9 +287,15 @@ func TestBlockingAdvisoryLockStallsConcurrentIndex(t *testing.T) {
 
 	t.Run("holder builds: deadlock", func(t *testing.T) {
 		t.Parallel()
-		holder, _, _, waited, _, _ := setup(t)
+		holder, _, _, waited, key, _ := setup(t)
 		_, err := holder.Exec(context.Background(), cic)
-		werr := <-waited
+		// The deadlock detector kills whichever side detects the cycle
+		// first. When that is the build, the holder still holds the lock
+		// and the waiter would wait for it forever (and every other
+		// CREATE INDEX CONCURRENTLY in the database with it): release it.
+		_, uerr := holder.Exec(context.Background(), "SELECT pg_advisory_unlock($1)", key)
+		require.NoError(t, uerr)
+		werr := receive(t, waited, "the waiter to return")
 		var pgErr *pgconn.PgError
 		deadlock := func(err error) bool { return errors.As(err, &pgErr) && pgErr.Code == "40P01" }
 		require.True(t, deadlock(err) || deadlock(werr), "one side is killed as a deadlock; index: %v, waiter: %v", err, werr)
@@ -312,7 +318,20 @@ func TestBlockingAdvisoryLockStallsConcurrentIndex(t *testing.T) {
 		// lets the waiter, and then the build, finish.
 		_, err := holder.Exec(ctx, "SELECT pg_advisory_unlock($1)", key)
 		require.NoError(t, err)
-		require.NoError(t, <-waited)
-		require.NoError(t, <-built)
+		require.NoError(t, receive(t, waited, "the waiter to return"))
+		require.NoError(t, receive(t, built, "the build to finish"))
 	})
+}
+
+// receive waits for a goroutine's result, failing the test instead of
+// hanging CI when a lock wait never ends.
+func receive(t *testing.T, ch <-chan error, what string) error {
+	t.Helper()
+	select {
+	case err := <-ch:
+		return err
+	case <-time.After(60 * time.Second):
+		t.Fatalf("gave up waiting for %s", what)
+		return nil
+	}
 }
