@@ -258,8 +258,11 @@ func refNormalize(n Node) Node {
 				kids = append(kids, c)
 			}
 		}
-		if len(kids) == 0 {
+		switch len(kids) {
+		case 0:
 			return nil
+		case 1:
+			return kids[0] // And(q) is q, as in the compiler and in Django
 		}
 		return andNode{children: kids}
 	case orNode:
@@ -269,8 +272,11 @@ func refNormalize(n Node) Node {
 				kids = append(kids, c)
 			}
 		}
-		if len(kids) == 0 {
+		switch len(kids) {
+		case 0:
 			return nil
+		case 1:
+			return kids[0] // Or(q) is q: Not(Or(Not(q))) is q
 		}
 		return orNode{children: kids}
 	case notNode:
